@@ -1,0 +1,73 @@
+"""Make flywheel 0.5.4's datetime and date fields load on Python >= 3.10.
+
+flywheel stores datetimes as a Decimal unix timestamp and reads them back with
+`datetime.utcfromtimestamp(Decimal)`, which raises TypeError since Python 3.10 (and is
+deprecated since 3.12). The replacement does exact Decimal arithmetic from the epoch, so no
+microsecond is lost to float rounding, and returns timezone-aware UTC datetimes
+(`naive=True` fields keep getting naive UTC ones, as flywheel documents).
+"""
+
+from __future__ import annotations
+
+import datetime
+from decimal import ROUND_HALF_EVEN, Decimal
+from typing import Any
+
+EPOCH = datetime.datetime(1970, 1, 1, tzinfo=datetime.timezone.utc)
+_MARK = "_tight_compat_patched"
+
+
+def timestamp_to_datetime(value: Any, naive: bool = False) -> datetime.datetime:
+    """A stored unix timestamp (Decimal, int or float) -> UTC datetime, exact to the µs."""
+    micros = (Decimal(str(value)) * 1_000_000).to_integral_value(rounding=ROUND_HALF_EVEN)
+    moment = EPOCH + datetime.timedelta(microseconds=int(micros))
+    return moment.replace(tzinfo=None) if naive else moment
+
+
+def timestamp_to_date(value: Any) -> datetime.date:
+    """A stored unix timestamp -> the UTC calendar date it falls on."""
+    return timestamp_to_datetime(value).date()
+
+
+def datetime_to_timestamp(value: datetime.datetime) -> Decimal:
+    """A datetime (naive = UTC, as flywheel assumes) -> exact Decimal seconds, 6 places.
+
+    flywheel's own dump formats `"%d.%s" % (seconds, micros)`, which is wrong before 1970
+    (-1 s + 0.5 s becomes -1.5); this keeps its output for every later moment.
+    """
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=datetime.timezone.utc)
+    micros = (value - EPOCH) // datetime.timedelta(microseconds=1)
+    return Decimal(micros).scaleb(-6)
+
+
+def _datetime_ddb_dump(self: Any, value: datetime.datetime) -> Decimal:
+    return datetime_to_timestamp(value)
+
+
+def _datetime_ddb_load(self: Any, value: Any) -> datetime.datetime:
+    return timestamp_to_datetime(value, naive=getattr(self, "naive", False))
+
+
+def _date_ddb_load(self: Any, value: Any) -> datetime.date:
+    return timestamp_to_date(value)
+
+
+def apply() -> bool:
+    """Patch flywheel's DateTimeType (dump + load) and DateType (load) once; returns True if it patched now."""
+    from flywheel.fields import types
+
+    if getattr(types.DateTimeType, _MARK, False):
+        return False
+    types.DateTimeType.ddb_dump = _datetime_ddb_dump
+    types.DateTimeType.ddb_load = _datetime_ddb_load
+    types.DateType.ddb_load = _date_ddb_load
+    setattr(types.DateTimeType, _MARK, True)
+    return True
+
+
+def is_applied() -> bool:
+    """Whether `apply()` already ran in this process."""
+    from flywheel.fields import types
+
+    return bool(getattr(types.DateTimeType, _MARK, False))
