@@ -1,0 +1,68 @@
+"""`python -m bench [--quick] [--out DIR] [--sides ...]`: run the benchmarks, print the table,
+write DIR/latest.md and DIR/latest.json (default bench/results/, git-ignored)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+from bench import report, runner
+
+DEFAULT_OUT = Path(__file__).resolve().parent / "results"
+
+
+def _write_atomically(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+    try:
+        with os.fdopen(fd, "w") as file:
+            file.write(text)
+        os.replace(temp, path)
+    except BaseException:
+        os.unlink(temp)
+        raise
+
+
+def _parse_sides(value: str) -> tuple[str, ...]:
+    sides = tuple(s.strip() for s in value.split(",") if s.strip())
+    unknown = [s for s in sides if s not in runner.ALL_SIDES]
+    if unknown:
+        raise argparse.ArgumentTypeError(
+            f"unknown side(s) {', '.join(unknown)}; choose from {', '.join(runner.ALL_SIDES)}"
+        )
+    return sides
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
+    parser.add_argument("--quick", action="store_true", help="a smoke run: few repeats, seconds")
+    parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="folder for latest.md/json")
+    parser.add_argument(
+        "--sides",
+        type=_parse_sides,
+        default=runner.ALL_SIDES,
+        help="comma-separated subset of " + ",".join(runner.ALL_SIDES) + " (bare always runs)",
+    )
+    args = parser.parse_args(argv)
+    settings = runner.QUICK if args.quick else runner.FULL
+    try:
+        measurements = runner.run(settings, args.sides, allow_missing_peers=args.quick)
+    except (runner.BenchError, RuntimeError) as error:
+        print(f"bench: error: {error}", file=sys.stderr)
+        return 1
+    text = report.markdown(measurements)
+    _write_atomically(args.out / "latest.md", text)
+    _write_atomically(
+        args.out / "latest.json", json.dumps(report.as_json(measurements), indent=2) + "\n"
+    )
+    print(text)
+    print(f"bench: wrote {args.out / 'latest.md'} and latest.json", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
