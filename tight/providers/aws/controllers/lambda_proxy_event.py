@@ -1,0 +1,271 @@
+"""`@get`/`@post`/... controllers for API Gateway proxy, HTTP API, Function URL and ALB events.
+
+    import tight.providers.aws.controllers.lambda_proxy_event as lambda_proxy
+
+    @lambda_proxy.get
+    def get_handler(*args, **kwargs):
+        return {'statusCode': 200, 'body': {'hello': 'world'}}
+
+A decorator files the function under its module (the controller's `handler.py`) and returns
+it unchanged. Dispatch is one dict lookup on the request method; what a handler accepts
+(`event`, `context`, `principal_id`) is read once, at decoration.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+
+from tight.core import request_state
+from tight.providers.aws.controllers.request import (
+    ACCEPTED_EVENTS,
+    BadRequest,
+    UnsupportedEventError,
+    header,
+    method_from_context,
+    principal_id,
+    with_parsed_body,
+)
+from tight.providers.aws.controllers.response import (
+    HttpExitException,
+    InvalidResponse,
+    Response,
+    error_response,
+    exit_with_response,
+    get_default_headers,
+    set_default_headers,
+    to_proxy_response,
+)
+
+__all__ = [
+    "ACCEPTED_EVENTS",
+    "HttpExitException",
+    "Response",
+    "UnsupportedEventError",
+    "delete",
+    "dispatch",
+    "exit_with_response",
+    "get",
+    "get_default_headers",
+    "head",
+    "options",
+    "patch",
+    "post",
+    "put",
+    "routes_for",
+    "set_default_headers",
+]
+
+METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "HEAD")
+_HANDLER_KWARGS = ("event", "context", "principal_id")
+_PREFLIGHT_HEADERS = "Content-Type,Authorization,X-Amz-Date,X-Api-Key,X-Amz-Security-Token"
+
+Caller = Callable[[dict, object], object]
+# module name -> {HTTP method -> caller(event, context)}
+_routes: dict[str, dict[str, Caller]] = {}
+
+
+def _accepted_kwargs(func: Callable) -> frozenset[str]:
+    """Which of event/context/principal_id `func` takes, from its code object (no `inspect`)."""
+    code = getattr(func, "__code__", None)
+    if code is None:  # a callable object, partial, builtin...: fall back to inspect, once
+        import inspect
+
+        try:
+            parameters = inspect.signature(func).parameters.values()
+        except (TypeError, ValueError):
+            return frozenset(_HANDLER_KWARGS)
+        if any(p.kind is p.VAR_KEYWORD for p in parameters):
+            return frozenset(_HANDLER_KWARGS)
+        return frozenset(p.name for p in parameters) & frozenset(_HANDLER_KWARGS)
+    if code.co_flags & 0x08:  # CO_VARKEYWORDS: **kwargs takes everything
+        return frozenset(_HANDLER_KWARGS)
+    names = code.co_varnames[code.co_posonlyargcount : code.co_argcount + code.co_kwonlyargcount]
+    return frozenset(names) & frozenset(_HANDLER_KWARGS)
+
+
+def _make_caller(func: Callable) -> Caller:
+    """A `caller(event, context)` passing `func` exactly the keyword arguments it accepts."""
+    accepted = _accepted_kwargs(func)
+    if accepted == {"event", "context", "principal_id"}:
+        return lambda event, context: func(
+            event=event, context=context, principal_id=principal_id(event)
+        )
+    if accepted == {"event", "context"}:
+        return lambda event, context: func(event=event, context=context)
+    if accepted == {"event"}:
+        return lambda event, context: func(event=event)
+    wants_event = "event" in accepted
+    wants_context = "context" in accepted
+    wants_principal = "principal_id" in accepted
+
+    def caller(event: dict, context: object) -> object:
+        kwargs: dict[str, object] = {}
+        if wants_event:
+            kwargs["event"] = event
+        if wants_context:
+            kwargs["context"] = context
+        if wants_principal:
+            kwargs["principal_id"] = principal_id(event)
+        return func(**kwargs)
+
+    return caller
+
+
+def _register(method: str) -> Callable[[Callable], Callable]:
+    def decorator(func: Callable) -> Callable:
+        module_name = getattr(func, "__module__", None) or "__main__"
+        caller = _make_caller(func)
+        caller.__module__ = module_name
+        caller.__qualname__ = getattr(func, "__qualname__", repr(func))
+        _routes.setdefault(module_name, {})[method] = caller
+        _give_module_a_handler(module_name)
+        return func
+
+    decorator.__name__ = method.lower()
+    decorator.__doc__ = f"Route {method} requests of this controller to the decorated function."
+    return decorator
+
+
+get = _register("GET")
+post = _register("POST")
+put = _register("PUT")
+patch = _register("PATCH")
+delete = _register("DELETE")
+options = _register("OPTIONS")
+head = _register("HEAD")
+
+
+def _give_module_a_handler(module_name: str) -> None:
+    """Add `handler(event, context)` to the controller module, as the seed's modules had,
+    so `app/functions/x/handler.handler` also works as a plain Lambda handler string."""
+    module = sys.modules.get(module_name)
+    if module is None or hasattr(module, "handler"):
+        return
+    table = _routes[module_name]
+
+    def handler(event: dict, context: object = None) -> object:
+        return dispatch(table, event, context)
+
+    handler.__module__ = module_name
+    module.handler = handler  # type: ignore[attr-defined]
+
+
+def routes_for(module_name: str) -> dict[str, Caller] | None:
+    """The routing table of a controller module, or None if it registered no handler."""
+    table = _routes.get(module_name)
+    if table is None:  # handlers defined in submodules of the controller's package
+        package = module_name.rpartition(".")[0] + "."
+        merged: dict[str, Caller] = {}
+        for name, other in _routes.items():
+            if name.startswith(package):
+                merged.update(other)
+        table = merged or None
+    return table
+
+
+def dispatch(routes: dict[str, Caller], event: dict, context: object) -> object:
+    """Answer one event with the controller's handler for its method."""
+    request_state.current_context = context
+    try:
+        method = event["httpMethod"]
+    except (KeyError, TypeError):
+        method = method_from_context(event)  # v2 / Function URL, or a clear error
+    caller = routes.get(method)
+    try:
+        if caller is None:
+            return _unrouted(routes, method, event, context)
+        body = event.get("body")
+        if body and type(body) is not dict:
+            event = with_parsed_body(event, body)
+        result = caller(event, context)
+        if type(result) is not dict:
+            return _non_dict(result, routes, method)
+        return to_proxy_response(result)
+    except HttpExitException as exc:
+        return _safe_proxy(exc.response or {"statusCode": exc.status_code}, context, routes, method)
+    except BadRequest as exc:
+        return error_response(400, str(exc))
+    except Exception:
+        return _internal_error(context, routes, method)
+
+
+def _unrouted(routes: dict[str, Caller], method: object, event: dict, context: object) -> dict:
+    """Lower-case methods, HEAD via GET, automatic CORS preflight, else 405 with Allow."""
+    if isinstance(method, str) and method.upper() != method and method.upper() in routes:
+        return dispatch(routes, {**event, "httpMethod": method.upper()}, context)
+    if method == "HEAD" and "GET" in routes:
+        response = dispatch(routes, {**event, "httpMethod": "GET"}, context)
+        if isinstance(response, dict):
+            response = {**response, "body": ""}
+            response.pop("isBase64Encoded", None)
+        return response
+    allow = _allow(routes)
+    if method == "OPTIONS":
+        headers = get_default_headers()
+        headers["Allow"] = allow
+        if "Access-Control-Allow-Origin" in headers:
+            headers["Access-Control-Allow-Methods"] = allow
+            requested = header(event, "access-control-request-headers")
+            headers["Access-Control-Allow-Headers"] = requested or _PREFLIGHT_HEADERS
+            headers["Access-Control-Max-Age"] = "600"
+        return {"statusCode": 204, "headers": headers, "body": ""}
+    response = error_response(405, f"Method {method} is not allowed here; allowed: {allow}")
+    response["headers"]["Allow"] = allow
+    return response
+
+
+def _allow(routes: dict[str, Caller]) -> str:
+    methods = {m for m in routes if m in METHODS} | {"OPTIONS"}
+    if "GET" in methods:
+        methods.add("HEAD")
+    return ", ".join(m for m in METHODS if m in methods)
+
+
+def _handler_name(routes: dict[str, Caller], method: object) -> str:
+    caller = routes.get(method) if isinstance(method, str) else None
+    if caller is None:
+        caller = next(iter(routes.values()), None)
+        return f"{getattr(caller, '__module__', '?')} ({method} request)"
+    return f"{caller.__module__}.{caller.__qualname__} ({method} handler)"
+
+
+def _non_dict(result: object, routes: dict[str, Caller], method: object) -> dict:
+    """None means "nothing to say": 204. Anything else that is not a dict is a handler bug."""
+    if result is None:
+        return {"statusCode": 204, "headers": get_default_headers(), "body": ""}
+    if isinstance(result, dict):  # a dict subclass such as Response
+        return to_proxy_response(result)
+    from tight.core import logger
+
+    logger.error(
+        f"{_handler_name(routes, method)} returned {type(result).__name__}, expected a dict "
+        "such as {'statusCode': 200, 'body': {...}} (or None for 204)"
+    )
+    request_id = request_state.current_request_id()
+    return error_response(500, "Internal server error", requestId=request_id)
+
+
+def _safe_proxy(result: dict, context: object, routes: dict[str, Caller], method: object) -> dict:
+    try:
+        return to_proxy_response(result)
+    except Exception:
+        return _internal_error(context, routes, method)
+
+
+def _internal_error(context: object, routes: dict[str, Caller], method: object) -> dict:
+    """500 with the request id; the traceback goes to the log once, never to the client."""
+    from tight.core import logger
+
+    request_id = _request_id(context)
+    kind = "returned an invalid response" if _last_is(InvalidResponse) else "raised"
+    logger.exception(f"{_handler_name(routes, method)} {kind}", requestId=request_id)
+    return error_response(500, "Internal server error", requestId=request_id)
+
+
+def _last_is(kind: type[BaseException]) -> bool:
+    return isinstance(sys.exc_info()[1], kind)
+
+
+def _request_id(context: object) -> str | None:
+    return getattr(context, "aws_request_id", None)

@@ -1,0 +1,190 @@
+"""Turning what a handler returns into the proxy response API Gateway, URLs and ALB expect.
+
+Handlers return plain dicts (`{'statusCode': 201, 'body': {...}}`); `Response` is a dict too.
+A dict/list body becomes compact JSON, a str body is sent as is, bytes are base64-encoded.
+Tight's default headers sit *under* the handler's own: the handler always wins.
+"""
+
+from __future__ import annotations
+
+import json
+
+DEFAULT_HEADERS: dict[str, str] = {"Access-Control-Allow-Origin": "*"}
+_default_headers: dict[str, str] = dict(DEFAULT_HEADERS)
+# Keys a handler may set that go to API Gateway untouched.
+PASSTHROUGH_KEYS = ("isBase64Encoded", "multiValueHeaders", "cookies", "statusDescription")
+_STANDARD_KEYS = frozenset({"statusCode", "headers", "body"})
+
+
+class InvalidResponse(TypeError):
+    """A handler returned something that cannot become a proxy response."""
+
+
+class Response(dict):
+    """`Response({'id': 1}, 201, headers={...})`: a handler return value, built with names."""
+
+    def __init__(
+        self,
+        body: object = None,
+        status_code: int = 200,
+        headers: dict[str, str] | None = None,
+        **extra: object,
+    ) -> None:
+        super().__init__(statusCode=status_code, **extra)
+        if body is not None:
+            self["body"] = body
+        if headers:
+            self["headers"] = headers
+
+
+class HttpExitException(Exception):
+    """Raised anywhere under a handler to answer at once with `status_code` and `response`."""
+
+    def __init__(self, status_code: int, response: dict | None = None) -> None:
+        super().__init__(status_code, response)
+        self.status_code = status_code
+        self.response = response
+
+
+def exit_with_response(
+    status_code: int,
+    response: dict | None = None,
+    *,
+    body: object = None,
+    headers: dict[str, str] | None = None,
+) -> None:
+    """End the request from any depth: `exit_with_response(404, body={'message': 'no such id'})`.
+
+    `response` is a response dict as a handler would return it; `body`/`headers` are shortcuts.
+    """
+    merged = dict(response or {})
+    if body is not None:
+        merged["body"] = body
+    if headers:
+        merged["headers"] = {**merged.get("headers", {}), **headers}
+    merged["statusCode"] = status_code
+    raise HttpExitException(status_code, merged)
+
+
+def set_default_headers(headers: dict[str, str]) -> None:
+    """Replace the headers every response starts from (handler headers override them)."""
+    global _default_headers
+    _default_headers = {str(key): str(value) for key, value in headers.items()}
+
+
+def get_default_headers() -> dict[str, str]:
+    return dict(_default_headers)
+
+
+def _json_default(value: object) -> object:
+    """What json cannot encode by itself but DynamoDB and models hand back."""
+    from decimal import Decimal
+
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    if isinstance(value, (set, frozenset)):
+        items = list(value)
+        try:
+            return sorted(items)
+        except TypeError:
+            return items
+    isoformat = getattr(value, "isoformat", None)  # datetime, date, time
+    if callable(isoformat):
+        return isoformat()
+    if type(value).__name__ == "UUID":
+        return str(value)
+    raise TypeError(
+        f"Object of type {type(value).__name__} is not JSON serializable: return dicts, lists, "
+        "str, numbers, Decimal, sets or datetimes in a body, or serialize it yourself"
+    )
+
+
+_encode_json = json.JSONEncoder(separators=(",", ":"), default=_json_default).encode
+
+
+def encode_body(body: object) -> tuple[str, bool, bool]:
+    """(text, is_json, is_base64) for a handler's body."""
+    if body is None:
+        return "", False, False
+    if type(body) is str:
+        return body, False, False
+    if isinstance(body, (bytes, bytearray)):
+        import base64
+
+        return base64.b64encode(body).decode("ascii"), False, True
+    return _encode_json(body), True, False
+
+
+def to_proxy_response(result: dict) -> dict:
+    """The proxy response for a handler's dict (raises InvalidResponse on bad values)."""
+    body = result.get("body")
+    body_type = type(body)
+    is_base64 = False
+    if body_type is dict or body_type is list:
+        text = _encode_json(body)
+    elif body is None or body_type is str:
+        text = body or ""
+    elif "passthrough" in result:
+        return result["passthrough"]
+    else:
+        text, _, is_base64 = encode_body(body)
+    own_headers = result.get("headers")
+    if own_headers:
+        headers = {**_default_headers, **_stringify_headers(own_headers)}
+    else:
+        headers = _default_headers.copy()
+    if text and text is not body and not is_base64 and not _has_content_type(headers):
+        headers["Content-Type"] = "application/json"  # only for bodies Tight encoded as JSON
+    status = result.get("statusCode", 200)
+    if type(status) is not int:
+        status = _status_code(status)
+    response = {"statusCode": status, "headers": headers, "body": text}
+    if not _STANDARD_KEYS.issuperset(result):
+        if "passthrough" in result:
+            return result["passthrough"]
+        for key in PASSTHROUGH_KEYS:
+            if key in result:
+                response[key] = result[key]
+    if is_base64:
+        response["isBase64Encoded"] = True
+    return response
+
+
+def error_response(status_code: int, message: str, **fields: object) -> dict:
+    """A JSON error answer: `{"message": ..., **fields}` with the default headers."""
+    headers = _default_headers.copy()
+    headers["Content-Type"] = "application/json"
+    return {
+        "statusCode": status_code,
+        "headers": headers,
+        "body": _encode_json({"message": message, **fields}),
+    }
+
+
+def _has_content_type(headers: dict[str, str]) -> bool:
+    if "Content-Type" in headers or "content-type" in headers:
+        return True
+    return len(headers) > 1 and any(key.lower() == "content-type" for key in headers)
+
+
+def _stringify_headers(headers: object) -> dict[str, str]:
+    if not isinstance(headers, dict):
+        raise InvalidResponse(f"'headers' must be a dict of str to str, got {type(headers)}")
+    for value in headers.values():
+        if type(value) is not str:
+            return {str(key): _header_value(value) for key, value in headers.items()}
+    return headers
+
+
+def _header_value(value: object) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def _status_code(status: object) -> int:
+    if isinstance(status, str) and status.isdigit():
+        return int(status)
+    if isinstance(status, int) and not isinstance(status, bool):  # e.g. HTTPStatus
+        return int(status)
+    raise InvalidResponse(f"'statusCode' must be an int such as 200, got {status!r}")
