@@ -1,8 +1,11 @@
 """Child process: import one variant and answer one event, as a Lambda cold start does.
 
-Run by bench.cold as `python -I bench/_cold_child.py ROOT MODULE HANDLER METHOD PRELOAD`.
+Run by bench.cold as `python -I -S bench/_cold_child.py ROOT SITE MODULE HANDLER METHOD PRELOAD`.
+Without `site`, no `.pth` file of the dev venv runs (an editable install's finder imports
+pathlib and friends, which would make every side's imports look cheaper than on Lambda);
+SITE, the venv's site-packages, is put on sys.path by hand, as Lambda lists its layers.
 It imports nothing but built-in modules before the clock stops (not even json: the bare
-handler must pay for its own json import), then prints `(ns, maxrss_kib, statusCode)`.
+handler must pay for its own json import), then prints `(ns, peak_rss_kib, statusCode)`.
 MODULE `-` imports nothing: the baseline every variant is compared with.
 """
 
@@ -11,7 +14,8 @@ import time
 
 
 def main() -> None:
-    root, module_name, handler_name, method, preload = sys.argv[1:6]
+    root, site_packages, module_name, handler_name, method, preload = sys.argv[1:7]
+    sys.path.append(site_packages)
     if preload == "1":  # what the Lambda Python runtime has imported before the handler
         import decimal  # noqa: F401
         import http.client  # noqa: F401
@@ -29,10 +33,23 @@ def main() -> None:
         response = getattr(sys.modules[module_name], handler_name)(event, context)
         status = response.get("statusCode") if isinstance(response, dict) else repr(response)
     elapsed = time.perf_counter_ns() - start
+    sys.stdout.write(repr((elapsed, peak_rss_kib(), status)) + "\n")
+
+
+def peak_rss_kib() -> int:
+    """Peak resident memory of this program. Linux's VmHWM starts afresh at exec, whereas
+    getrusage's ru_maxrss is inherited across exec and so never drops below the RSS of the
+    benchmark process that forked this child."""
+    try:
+        with open("/proc/self/status") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
     import resource
 
-    maxrss_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    sys.stdout.write(repr((elapsed, maxrss_kib, status)) + "\n")
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 
 
 main()

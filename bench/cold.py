@@ -1,4 +1,4 @@
-"""Cold start and peak memory: a fresh isolated interpreter imports a variant and answers one GET.
+"""Cold start and peak memory: a fresh `python -I -S` imports a variant and answers one GET.
 
 Two clocks, both reported: the whole process's wall time minus that of a baseline process that
 imports nothing (the issue's "minus `python -c pass`"; the baseline runs the same child script,
@@ -15,6 +15,7 @@ import random
 import statistics
 import subprocess
 import sys
+import sysconfig
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,6 +23,7 @@ from pathlib import Path
 from bench.fixtures import Variant
 
 CHILD = Path(__file__).with_name("_cold_child.py")
+SITE_PACKAGES = sysconfig.get_paths()["purelib"]  # where the peers are installed
 MODES = ("standalone", "preloaded")
 BASELINE = "baseline"
 
@@ -32,7 +34,7 @@ class ColdResult:
 
     process_ms: dict[str, float]
     in_process_ms: dict[str, float]
-    maxrss_kib: float
+    peak_rss_kib: float
 
 
 def _run_child(root: Path, module: str, handler: str, preload: bool) -> tuple[float, int, object]:
@@ -51,10 +53,10 @@ def _run_child(root: Path, module: str, handler: str, preload: bool) -> tuple[fl
     wall = time.perf_counter() - start
     if done.returncode != 0:
         raise RuntimeError(f"cold-start child {module} in {root} failed:\n{done.stderr.strip()}")
-    elapsed_ns, maxrss_kib, status = ast.literal_eval(done.stdout.strip())
+    elapsed_ns, peak_rss_kib, status = ast.literal_eval(done.stdout.strip())
     if module != "-" and status != 200:
         raise RuntimeError(f"cold-start child {module} in {root} answered GET with {status!r}")
-    return wall, maxrss_kib, elapsed_ns / 1e6
+    return wall, peak_rss_kib, elapsed_ns / 1e6
 
 
 def measure_cold(variants: list[Variant], rounds: int, seed: int = 0) -> dict[str, ColdResult]:
@@ -72,11 +74,13 @@ def measure_cold(variants: list[Variant], rounds: int, seed: int = 0) -> dict[st
     for _ in range(rounds):
         shuffler.shuffle(order)
         for (key, root, module, handler), mode in order:
-            seconds, maxrss_kib, inside_ms = _run_child(root, module, handler, mode == "preloaded")
+            seconds, peak_rss_kib, inside_ms = _run_child(
+                root, module, handler, mode == "preloaded"
+            )
             wall.setdefault((key, mode), []).append(seconds * 1e3)
             inside.setdefault((key, mode), []).append(inside_ms)
             if mode == "standalone":
-                rss.setdefault(key, []).append(maxrss_kib)
+                rss.setdefault(key, []).append(peak_rss_kib)
     results = {}
     for key, *_ in jobs:
         results[key] = ColdResult(
@@ -85,7 +89,7 @@ def measure_cold(variants: list[Variant], rounds: int, seed: int = 0) -> dict[st
                 for mode in MODES
             },
             in_process_ms={mode: statistics.median(inside[key, mode]) for mode in MODES},
-            maxrss_kib=statistics.median(rss[key]),
+            peak_rss_kib=statistics.median(rss[key]),
         )
     results[BASELINE].process_ms = {
         mode: statistics.median(wall[BASELINE, mode]) for mode in MODES

@@ -14,7 +14,7 @@ from bench.cold import BASELINE, ColdResult
 from bench.fixtures import Variant, side_label
 from bench.warm import WarmResult
 
-MIB = 1024  # ru_maxrss is in KiB on Linux
+MIB = 1024  # peak RSS is in KiB
 FIFTY_VS_ONE_TOLERANCE_MS = 0.5  # below the noise floor of a fresh-process measurement
 
 
@@ -42,7 +42,7 @@ def _row_values(m: Measurements, v: Variant) -> list[str]:
             f"{cold.process_ms[mode]:+.1f} over empty process"
             for mode in ("standalone", "preloaded")
         ]
-        rss_cell = f"{cold.maxrss_kib / MIB:.1f} MiB total"
+        rss_cell = f"{cold.peak_rss_kib / MIB:.1f} MiB total"
     else:
         cold_cells = [
             f"{cold.process_ms[mode] - bare_cold.process_ms[mode]:+.1f} "
@@ -50,8 +50,8 @@ def _row_values(m: Measurements, v: Variant) -> list[str]:
             for mode in ("standalone", "preloaded")
         ]
         rss_cell = (
-            f"{(cold.maxrss_kib - bare_cold.maxrss_kib) / MIB:+.1f} MiB "
-            f"({_ratio(cold.maxrss_kib, bare_cold.maxrss_kib)})"
+            f"{(cold.peak_rss_kib - bare_cold.peak_rss_kib) / MIB:+.1f} MiB "
+            f"({_ratio(cold.peak_rss_kib, bare_cold.peak_rss_kib)})"
         )
     size_cell = "n/a" if size is None else f"{size / 1000:.1f} KB ({_ratio(size, bare_size or 0)})"
     return [
@@ -134,7 +134,7 @@ def targets(m: Measurements) -> list[tuple[str, str, bool]]:
                     over <= limit,
                 )
             )
-        rss = (cold.maxrss_kib - bare_cold.maxrss_kib) / MIB
+        rss = (cold.peak_rss_kib - bare_cold.peak_rss_kib) / MIB
         checks.append(
             (f"peak RSS ≤ +1 MiB over bare ({v.routes} routes)", f"{rss:+.2f} MiB", rss <= 1)
         )
@@ -169,7 +169,7 @@ def markdown(m: Measurements) -> str:
         "Warm: median per call of repeated timeit loops, each round in a fresh process. "
         "Cold: median wall time of a fresh `python -I` process that imports the app and answers "
         "one GET, minus the same process importing nothing; in brackets the ratio of the "
-        "in-process import + first-event times. Peak RSS: `ru_maxrss` of that process. "
+        "in-process import + first-event times. Peak RSS: VmHWM of that process. "
         "Shipped: the framework code inside the artifact, zip deflate level 9.",
         "",
         "## Cold start detail",

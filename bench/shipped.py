@@ -16,24 +16,23 @@ from pathlib import Path
 REPO_ROOT = Path(__file__).resolve().parent.parent
 TIGHT_DIR = REPO_ROOT / "tight"
 
-# Runtime modules by pattern, relative to tight/. `core/__init__.py` is the package marker the
-# logger and safeget need to be importable.
-_TIGHT_RUNTIME_PATTERNS = (
-    "__init__.py",
-    "_alias.py",
-    "providers/**/*.py",
-    "core/__init__.py",
-    "core/logger.py",
-    "core/safeget.py",
-)
+# Dev-time code that never ships; everything else under tight/ is runtime. Listing what is
+# left out (not what goes in) means a new runtime module is shipped and measured by default.
+_DEV_ONLY = ("tasks", "testing", "core/test_helpers.py")
+
+
+def _is_dev_only(relative: Path) -> bool:
+    text = relative.as_posix()
+    return any(text == item or text.startswith(item + "/") for item in _DEV_ONLY)
 
 
 def tight_runtime_files() -> list[Path]:
-    """The files of Tight that an app's artifact contains, sorted."""
-    files: set[Path] = set()
-    for pattern in _TIGHT_RUNTIME_PATTERNS:
-        files.update(path for path in TIGHT_DIR.glob(pattern) if "__pycache__" not in path.parts)
-    return sorted(files)
+    """The Python files of Tight that an app's artifact contains, sorted."""
+    return sorted(
+        path
+        for path in TIGHT_DIR.rglob("*.py")
+        if "__pycache__" not in path.parts and not _is_dev_only(path.relative_to(TIGHT_DIR))
+    )
 
 
 def vendor_tight(dest: Path) -> Path:
