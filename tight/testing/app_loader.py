@@ -1,0 +1,101 @@
+"""Find the Tight app a test belongs to and import its `app_index` module, fresh per test.
+
+Handlers often build clients at import time (the seed's `db = dynamo_db.connect()`). A
+module imported during an earlier test would keep a client on that test's Session, which
+the next test's recording cannot see. Re-importing the app's own modules for every test
+gives each recording a fresh set of clients; vendored and installed packages are kept.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+import sys
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+import yaml
+
+MARKERS = ("app_index.py", "tight.yml")
+ENV_FILES = ("env.yml", "env.dist.yml")
+
+
+def find_app_root(*starts: Path) -> Path:
+    """The nearest folder at or above one of `starts` holding `app_index.py` or `tight.yml`."""
+    for start in starts:
+        here = start.resolve()
+        if here.is_file():
+            here = here.parent
+        for folder in (here, *here.parents):
+            if any((folder / marker).is_file() for marker in MARKERS):
+                return folder
+    looked = ", ".join(str(s) for s in starts)
+    pytest.fail(
+        f"the `app` fixture found no app_index.py or tight.yml in or above {looked}; run "
+        "pytest inside a Tight app (create one with "
+        "`cookiecutter <tight repo> --directory templates/app`)",
+        pytrace=False,
+    )
+
+
+def load_env(root: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
+    """Export env.yml (or env.dist.yml) for this test, never overriding the shell's values."""
+    for name in ENV_FILES:
+        path = root / name
+        if not path.is_file():
+            continue
+        try:
+            data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        except yaml.YAMLError as exc:
+            pytest.fail(f"{path} is not valid YAML: {exc}", pytrace=False)
+        if not isinstance(data, dict):
+            pytest.fail(f"{path} must be a mapping of NAME: value", pytrace=False)
+        values = {str(k): _env_str(v) for k, v in data.items()}
+        for key, value in values.items():
+            if key not in os.environ:
+                monkeypatch.setenv(key, value)
+        return values
+    return {}
+
+
+def import_app_index(root: Path, monkeypatch: pytest.MonkeyPatch) -> ModuleType:
+    """Import `<root>/app_index.py` after dropping the app's previously imported modules."""
+    if not (root / "app_index.py").is_file():
+        pytest.fail(
+            f"{root} has no app_index.py: the `app` fixture imports it to call the "
+            "controllers (`app.my_function(event, context)`)",
+            pytrace=False,
+        )
+    forget_app_modules(root)
+    monkeypatch.syspath_prepend(str(root))
+    return importlib.import_module("app_index")
+
+
+def forget_app_modules(root: Path) -> list[str]:
+    """Remove from sys.modules every module loaded from the app's own code.
+
+    That is `app_index`, the `app` package with its dotted submodules, and the top-level
+    modules `app/__init__.py` makes importable from app/lib, app/models, app/serializers.
+    Third-party code in app/vendored (imported by its own top-level names) is kept.
+    """
+    roots = {str(root), os.path.realpath(root)}
+    own = tuple(os.path.join(r, "app") + os.sep for r in roots)
+    vendored = tuple(os.path.join(r, "app", "vendored") + os.sep for r in roots)
+    forgotten = []
+    for name, module in list(sys.modules.items()):
+        file = getattr(module, "__file__", None) or ""
+        ours = name in ("app", "app_index") or name.startswith("app.")
+        if not ours and file.startswith(own) and not file.startswith(vendored):
+            ours = True
+        if ours:
+            del sys.modules[name]
+            forgotten.append(name)
+    importlib.invalidate_caches()
+    return forgotten
+
+
+def _env_str(value: object) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return "" if value is None else str(value)

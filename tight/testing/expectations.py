@@ -1,0 +1,93 @@
+"""Expected responses stored beside a test as YAML, written once and compared forever.
+
+`expected_response_body(here, 'expectations/x.yml', actual_response)`: in record mode it
+writes the response (`body`, `headers`, `statusCode`, as the seed's files look) and returns
+its body; in playback it returns the stored body, parsed from JSON, so
+`assert actual_body == expected` compares Python values. A missing file fails the test
+instead of returning None (the seed's version did, so its generated test could not fail).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any, NoReturn
+
+import yaml
+
+from tight.testing.recording import how_to_record, is_record_mode
+
+
+def expected_response_body(
+    here: str | os.PathLike[str], relative_path: str, actual_response: Any
+) -> Any:
+    path = Path(here) / relative_path
+    if is_record_mode():
+        if not isinstance(actual_response, Mapping) or "body" not in actual_response:
+            _fail(
+                f"cannot record {path}: the actual response must be a Lambda proxy response "
+                f"with a 'body', got {actual_response!r}"
+            )
+        write_expectation(path, actual_response)
+        return parse_body(actual_response["body"])
+    return parse_body(load_expectation(path)["body"])
+
+
+def load_expectation(path: Path) -> dict[str, Any]:
+    if not path.is_file():
+        _fail(f"no expectation at {path}; {how_to_record(_test_file_near(path))}.")
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        _fail(f"{path} is not valid YAML ({exc}); fix it or delete it and re-record")
+    if not isinstance(data, dict) or "body" not in data:
+        _fail(f"{path} has no `body:` entry; re-record it with `pytest --tight-record`")
+    return data
+
+
+def write_expectation(path: Path, response: Mapping[str, Any]) -> None:
+    """Atomically write the response in the seed's layout (body kept as JSON text)."""
+    data = dict(response)
+    if not isinstance(data["body"], (str, type(None))):
+        data["body"] = json.dumps(data["body"], separators=(",", ":"))
+    text = yaml.safe_dump(data, default_flow_style=None, sort_keys=True, allow_unicode=True)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+        os.replace(temp, path)
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise
+
+
+def parse_body(body: Any) -> Any:
+    """JSON text -> Python value; other text stays text; non-strings pass through."""
+    if isinstance(body, (bytes, bytearray)):
+        body = bytes(body).decode("utf-8")
+    if not isinstance(body, str):
+        return body
+    try:
+        return json.loads(body)
+    except ValueError:
+        return body
+
+
+def _test_file_near(path: Path) -> str | None:
+    """The test module the expectation belongs to, for the record command in messages."""
+    folder = path.parent
+    for candidate in (folder, *folder.parents[:2]):
+        tests = sorted(candidate.glob("test_*.py"))
+        if len(tests) == 1:
+            return str(tests[0])
+    return None
+
+
+def _fail(message: str) -> NoReturn:
+    import pytest
+
+    pytest.fail(message, pytrace=False)

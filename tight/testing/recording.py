@@ -1,0 +1,270 @@
+"""Record and replay the AWS calls of one test with placebo, strictly.
+
+`playback(__file__, session, name)` keeps the seed's call shape. Recordings live in
+`placebos/<name>/` beside the test file. In record mode (`pytest --tight-record` or
+`TIGHT_RECORD=1`) the calls go to the real endpoint and are written to a temporary folder that
+replaces the old recording only when the test passes, so a re-record never appends to stale
+files and a failing run loses nothing. In playback, placebo's silent fallbacks become
+failures: a missing folder, or a call made more often than it was recorded, says what
+happened and how to record.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import tempfile
+import uuid
+from collections import Counter
+from pathlib import Path
+from typing import Any, NoReturn
+
+from placebo.pill import FakeHttpResponse, Pill
+
+from tight.testing import serializer
+
+RECORDINGS_DIR = "placebos"
+MANIFEST = "recording.json"
+RECORD_ENV = "TIGHT_RECORD"
+RECORD_OPTION = "--tight-record"
+_NAME = re.compile(r"^[A-Za-z0-9_.\-\[\]]+$")
+
+_record_mode: bool | None = None
+_active: list[Recording] = []
+
+
+class PlaybackError(AssertionError):
+    """The code under test made an AWS call that the recording cannot answer."""
+
+
+def set_record_mode(enabled: bool | None) -> None:
+    """Set by the pytest plugin from `--tight-record`; None falls back to `TIGHT_RECORD`."""
+    global _record_mode
+    _record_mode = enabled
+
+
+def is_record_mode() -> bool:
+    if _record_mode is not None:
+        return _record_mode
+    return os.environ.get(RECORD_ENV, "").strip().lower() in ("1", "true", "yes", "on")
+
+
+def how_to_record(test_file: str | os.PathLike[str] | None = None, name: str | None = None) -> str:
+    target = str(test_file) if test_file else ""
+    if target and name:
+        target = f"{target}::{name}"
+    command = f"pytest {RECORD_OPTION} {target}".rstrip()
+    return (
+        f"record it with `{command}` (or TIGHT_RECORD=1) against DynamoDB Local "
+        "(`invoke rundb`) or AWS, then commit the recording"
+    )
+
+
+class StrictPill(Pill):
+    """A placebo Pill with a lossless serializer and no silent wrap-around in playback."""
+
+    def __init__(self) -> None:
+        super().__init__(record_format="json")
+        self._serializer = serializer.dump
+        self.played: Counter[str] = Counter()
+        self.saved: Counter[str] = Counter()
+        self.errors: list[PlaybackError] = []
+        self.test_name = ""
+
+    def save_response(
+        self, service: str, operation: str, response_data: Any, http_response: int = 200
+    ) -> None:
+        key = f"{service}.{operation}"
+        self.saved[key] += 1
+        path = Path(self.data_path) / f"{key}_{self.saved[key]}.json"
+        path.write_text(
+            serializer.dumps({"status_code": http_response, "data": response_data}),
+            encoding="utf-8",
+        )
+
+    def load_response(self, service: str, operation: str) -> tuple[FakeHttpResponse, Any]:
+        key = f"{service}.{operation}"
+        self.played[key] += 1
+        path = Path(self.data_path) / f"{key}_{self.played[key]}.json"
+        if not path.is_file():
+            error = PlaybackError(self._overrun_message(key))
+            self.errors.append(error)
+            raise error
+        recorded = serializer.loads(path.read_text(encoding="utf-8"))
+        return FakeHttpResponse(recorded["status_code"]), recorded["data"]
+
+    def recorded_count(self, key: str) -> int:
+        pattern = re.compile(re.escape(key) + r"_(\d+)\.json$")
+        return sum(1 for p in Path(self.data_path).iterdir() if pattern.match(p.name))
+
+    def _overrun_message(self, key: str) -> str:
+        recorded = self.recorded_count(key)
+        return (
+            f"{key} was called {self.played[key]} time(s) in playback, but the recording "
+            f"in {self.data_path} holds {recorded} such call(s): the code under test now makes "
+            f"a call that was never recorded. Re-record it: {how_to_record(name=self.test_name)}"
+        )
+
+    def stop(self) -> None:
+        super().stop()
+        if self.session is not None:
+            self.session.events.unregister("creating-client-class", self._create_client)
+
+
+class Recording:
+    """One test's recording session: where it reads from or writes to, and how it ends."""
+
+    def __init__(self, test_file: str, session: Any, name: str, mode: str) -> None:
+        if not name or not _NAME.match(name):
+            raise ValueError(
+                f"recording name {name!r} must be a plain file name such as the test's "
+                "__name__ (letters, digits, _ . - [ ])"
+            )
+        self.name = name
+        self.mode = mode
+        self.test_file = os.path.realpath(test_file)
+        self.folder = Path(self.test_file).parent / RECORDINGS_DIR / name
+        self.pill = StrictPill()
+        self.pill.test_name = name
+        self.temp_dir: Path | None = None
+        if mode == "record":
+            self.folder.parent.mkdir(parents=True, exist_ok=True)
+            self.temp_dir = Path(
+                tempfile.mkdtemp(prefix=f".{name}.recording-", dir=self.folder.parent)
+            )
+            self.pill.attach(session, str(self.temp_dir))
+            self.pill.record()
+        else:
+            if not self.folder.is_dir():
+                _fail_missing_recording(self.folder, self.test_file, name)
+            self.pill.attach(session, str(self.folder))
+            self.pill.playback()
+            _network_guard.enable()
+
+    @property
+    def errors(self) -> list[PlaybackError]:
+        return self.pill.errors
+
+    def finish(self, passed: bool) -> None:
+        """Stop intercepting; in record mode keep the new recording only if the test passed."""
+        self.pill.stop()
+        if self.temp_dir is None:
+            _network_guard.disable()
+            return
+        try:
+            if passed:
+                self._write_manifest()
+                _swap_in(self.temp_dir, self.folder)
+        finally:
+            shutil.rmtree(self.temp_dir, ignore_errors=True)
+
+    def _write_manifest(self) -> None:
+        """Names the calls, and keeps a recording of a test without AWS calls in git."""
+        assert self.temp_dir is not None
+        manifest = {"test": self.name, "calls": dict(sorted(self.pill.saved.items()))}
+        (self.temp_dir / MANIFEST).write_text(
+            json.dumps(manifest, indent=2) + "\n", encoding="utf-8"
+        )
+
+
+def _swap_in(new: Path, final: Path) -> None:
+    """Replace `final` by `new` with renames, so no mix of old and new files is ever seen."""
+    old = None
+    if final.exists():
+        old = final.with_name(f".{final.name}.old-{uuid.uuid4().hex[:8]}")
+        os.rename(final, old)
+    try:
+        os.rename(new, final)
+    except OSError:
+        if old is not None:
+            os.rename(old, final)
+        raise
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def _fail_missing_recording(folder: Path, test_file: str, name: str) -> NoReturn:
+    import pytest
+
+    pytest.fail(
+        f"no recording for {name!r}: {folder} does not exist. Playback never falls through "
+        f"to real AWS calls; {how_to_record(test_file, name)}.",
+        pytrace=False,
+    )
+
+
+class _NetworkGuard:
+    """While a playback runs, a request that would leave the process fails loudly.
+
+    A client created before `playback()` attached (e.g. cached at import time on an older
+    session) bypasses placebo; without this guard it would quietly call AWS.
+    """
+
+    def __init__(self) -> None:
+        self.depth = 0
+        self.original: Any = None
+
+    def enable(self) -> None:
+        from botocore.endpoint import Endpoint
+
+        self.depth += 1
+        if self.depth > 1:
+            return
+        self.original = Endpoint._send
+
+        def refuse(endpoint: Any, request: Any) -> Any:
+            error = PlaybackError(
+                f"a real AWS request ({request.method} {request.url}) was attempted during "
+                "playback. It came from a client that placebo does not see: create clients "
+                "from the `dynamo_db_session` fixture's session after calling playback(), "
+                "not at import time of an earlier test."
+            )
+            for recording in _active:
+                recording.errors.append(error)
+            raise error
+
+        Endpoint._send = refuse
+
+    def disable(self) -> None:
+        if self.depth == 0:
+            return
+        self.depth -= 1
+        if self.depth == 0:
+            from botocore.endpoint import Endpoint
+
+            Endpoint._send = self.original
+
+
+_network_guard = _NetworkGuard()
+
+
+def _start(test_file: str, session: Any, name: str, mode: str) -> Recording:
+    recording = Recording(test_file, session, name, mode)
+    _active.append(recording)
+    return recording
+
+
+def playback(test_file: str, session: Any, name: str) -> Recording:
+    """Replay `placebos/<name>/` for this test; in record mode, record it instead."""
+    return _start(test_file, session, name, "record" if is_record_mode() else "playback")
+
+
+def record(test_file: str, session: Any, name: str) -> Recording:
+    """Always record (the seed's explicit form): every run talks to the real endpoint."""
+    return _start(test_file, session, name, "record")
+
+
+def active_recordings() -> list[Recording]:
+    return list(_active)
+
+
+def playback_errors() -> list[PlaybackError]:
+    return [error for recording in _active for error in recording.errors]
+
+
+def finish_all(passed: bool) -> None:
+    """End every recording started by the current test (called by the plugin on teardown)."""
+    while _active:
+        _active.pop().finish(passed)

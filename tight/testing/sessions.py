@@ -1,0 +1,100 @@
+"""The boto3 Session the test kit hands to placebo, and a clean AWS environment for it.
+
+Every Tight client (flywheel's engine included) is built on
+`tight.providers.aws.clients.boto3_client.session()`, so attaching placebo to that one
+Session sees every call. Clients are cached per process; each test resets them so the
+recording attaches to a fresh Session before any client exists.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+import sys
+from typing import Any
+
+import pytest
+
+CLIENT_MODULES = (
+    "tight.providers.aws.clients.dynamo_db",
+    "tight.providers.aws.clients.boto3_client",
+)
+
+DUMMY_CREDENTIALS = {
+    "AWS_ACCESS_KEY_ID": "testing",
+    "AWS_SECRET_ACCESS_KEY": "testing",
+}
+DEFAULT_REGION = "us-east-1"
+# Settings that could make botocore read a profile, ask a credential process or SSO, or
+# query the instance metadata service: none of that may happen while replaying.
+_UNSET_IN_PLAYBACK = (
+    "AWS_PROFILE",
+    "AWS_DEFAULT_PROFILE",
+    "AWS_SESSION_TOKEN",
+    "AWS_SECURITY_TOKEN",
+    "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
+    "AWS_CONTAINER_CREDENTIALS_FULL_URI",
+    "AWS_WEB_IDENTITY_TOKEN_FILE",
+    "AWS_ROLE_ARN",
+)
+
+
+def prepare_environment(monkeypatch: pytest.MonkeyPatch, record: bool) -> None:
+    """Playback: dummy credentials, a region, no config files, no IMDS.
+
+    Record: the developer's own credentials stay in charge, except that a local endpoint
+    (DynamoDB Local or moto) gets dummy credentials when none are configured.
+    """
+    monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
+    if not (os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION")):
+        monkeypatch.setenv("AWS_DEFAULT_REGION", DEFAULT_REGION)
+    if record:
+        local = os.environ.get("DYNAMODB_ENDPOINT") or _truthy(os.environ.get("USE_LOCAL_DB"))
+        if local and not os.environ.get("AWS_ACCESS_KEY_ID"):
+            for key, value in DUMMY_CREDENTIALS.items():
+                monkeypatch.setenv(key, value)
+        return
+    for key in _UNSET_IN_PLAYBACK:
+        monkeypatch.delenv(key, raising=False)
+    for key, value in DUMMY_CREDENTIALS.items():
+        monkeypatch.setenv(key, value)
+    missing = os.devnull
+    monkeypatch.setenv("AWS_CONFIG_FILE", missing)
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", missing)
+
+
+def reset_clients() -> None:
+    """Drop cached sessions, clients and engines so the next ones are built fresh."""
+    for name in CLIENT_MODULES:
+        module = sys.modules.get(name)  # not imported yet means nothing is cached
+        reset = getattr(module, "reset", None)
+        if callable(reset):
+            reset()
+    _fallback.clear()
+
+
+def current_session() -> Any:
+    """The process-wide boto3 Session of Tight's clients."""
+    try:
+        boto3_client = importlib.import_module("tight.providers.aws.clients.boto3_client")
+    except ModuleNotFoundError as exc:
+        if exc.name != "tight.providers.aws.clients.boto3_client":
+            raise
+        return _fallback_session()
+    return boto3_client.session()
+
+
+_fallback: list[Any] = []
+
+
+def _fallback_session() -> Any:
+    """Only while `boto3_client` is missing (older vendored tight): a plain boto3 Session."""
+    if not _fallback:
+        import boto3
+
+        _fallback.append(boto3.session.Session())
+    return _fallback[0]
+
+
+def _truthy(value: str | None) -> bool:
+    return (value or "").strip().lower() in ("1", "true", "yes", "on")
