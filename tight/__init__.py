@@ -2,13 +2,20 @@
 
 Importing `tight` costs nothing: the runtime modules are imported by name when used.
 The seed's entry line `from app.vendored.tight... import app` imports this package under a
-second name; `_alias` makes every such name resolve to the one canonical `tight` modules, so
-handlers that `import tight...` share the same controller registry.
+second name; `tight._alias` makes every such name resolve to the one canonical `tight`
+modules, so handlers that `import tight...` share the same controller registry.
 """
 
 __version__ = "0.2.0"
 
-if __name__ != "tight":  # imported as e.g. `app.vendored.tight`
-    from ._alias import alias_package
+if __name__ != "tight":  # imported under a vendored name such as `app.vendored.tight`
+    import os as _os
+    import sys as _sys
 
-    alias_package(__name__)
+    _parent = _os.path.dirname(_os.path.dirname(_os.path.abspath(__file__)))
+    if "tight" not in _sys.modules and _parent not in _sys.path:
+        _sys.path.insert(0, _parent)  # a vendored copy whose folder is not on sys.path yet
+    import tight._alias
+
+    tight._alias.install(__name__)
+    _sys.modules[__name__] = _sys.modules["tight"]

@@ -1,55 +1,60 @@
-"""Make `<prefix>.tight.X` and `tight.X` the same module objects.
+"""Make `app.vendored.tight.X` and `tight.X` the same module objects.
 
-The seed's `app_index.py` imports `app.vendored.tight.providers.aws.lambda_app.app`, while
-handlers import `tight.providers...`. Python would load the files twice, with two separate
-controller registries. When the package is first imported under a prefixed name, this puts
-the canonical `tight` in its place and installs a finder that answers every
-`<prefix>.tight.<sub>` import with the already-canonical `tight.<sub>` module.
+The seed's `app_index.py` imports `app.vendored.tight.providers.aws.lambda_app`, while handlers
+import `tight.providers...`. Python would load the files twice, with two separate controller
+registries. `install(alias)` puts a finder first on `sys.meta_path` that answers `alias` and
+every `alias.<sub>` with the canonical `tight` / `tight.<sub>` module. The generated
+`app/__init__.py` installs it (so the seed's line works whether tight is vendored or only
+pip-installed); `tight/__init__.py` installs it too when it is itself imported under an alias.
 """
 
 from __future__ import annotations
 
 import importlib
-import importlib.abc
-import importlib.machinery
-import os
 import sys
+from importlib.machinery import ModuleSpec
 from types import ModuleType
 
+VENDORED_ALIAS = "app.vendored.tight"
 
-class _AliasLoader(importlib.abc.Loader):
+
+class _AliasLoader:
+    """Hands out the canonical module instead of executing the file a second time."""
+
     def __init__(self, canonical: str) -> None:
         self.canonical = canonical
+        self.spec: ModuleSpec | None = None
 
-    def create_module(self, spec: importlib.machinery.ModuleSpec) -> ModuleType:
+    def create_module(self, spec: ModuleSpec) -> ModuleType:
         module = importlib.import_module(self.canonical)
-        self._spec = module.__spec__
+        self.spec = module.__spec__
         return module
 
     def exec_module(self, module: ModuleType) -> None:
         # The import system stamped the alias spec on the shared module: restore its own.
-        module.__spec__ = self._spec
+        module.__spec__ = self.spec
 
 
-class _AliasFinder(importlib.abc.MetaPathFinder):
+class _AliasFinder:
     def __init__(self, alias: str) -> None:
+        self.alias = alias
         self.prefix = alias + "."
 
-    def find_spec(self, fullname, path=None, target=None):  # type: ignore[no-untyped-def]
-        if not fullname.startswith(self.prefix):
+    def find_spec(
+        self, fullname: str, path: object = None, target: object = None
+    ) -> ModuleSpec | None:
+        if fullname == self.alias:
+            canonical = "tight"
+        elif fullname.startswith(self.prefix):
+            canonical = "tight." + fullname[len(self.prefix) :]
+        else:
             return None
-        canonical = "tight." + fullname[len(self.prefix) :]
-        return importlib.machinery.ModuleSpec(fullname, _AliasLoader(canonical))
+        return ModuleSpec(fullname, _AliasLoader(canonical), is_package=True)
 
 
-def alias_package(alias: str) -> None:
-    """Replace the package imported as `alias` by the canonical `tight` package."""
-    package_dir = os.path.dirname(os.path.abspath(__file__))
-    parent = os.path.dirname(package_dir)
-    if "tight" not in sys.modules and parent not in sys.path:
-        # Vendored copy whose folder is not on sys.path yet: make `tight` importable from it.
-        sys.path.insert(0, parent)
-    canonical = importlib.import_module("tight")
-    if not any(isinstance(f, _AliasFinder) and f.prefix == alias + "." for f in sys.meta_path):
+def install(alias: str = VENDORED_ALIAS) -> None:
+    """Resolve `alias` and `alias.*` to `tight` and `tight.*` from now on (idempotent)."""
+    if not any(getattr(f, "alias", None) == alias for f in sys.meta_path):
         sys.meta_path.insert(0, _AliasFinder(alias))
-    sys.modules[alias] = canonical
+    if alias not in sys.modules and "tight" in sys.modules:
+        sys.modules[alias] = sys.modules["tight"]
