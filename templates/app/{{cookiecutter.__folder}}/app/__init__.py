@@ -11,9 +11,8 @@ for folder in ("vendored", "lib", "models", "serializers", os.pardir):
     if path not in sys.path:
         sys.path.insert(0, path)
 
-if not os.path.isdir(os.path.join(here, "vendored", "tight")):
-    # Tight is installed in the environment (your dev venv), not vendored yet: make the
-    # entry line `from app.vendored.tight... import app` resolve to that same installation.
-    from tight._alias import alias_package
+# The entry line `from app.vendored.tight... import app` and handlers' `import tight...` must
+# share one copy of Tight, vendored or only installed in your venv: alias the first to the second.
+from tight._alias import install as _alias_tight  # noqa: E402
 
-    alias_package(__name__ + ".vendored.tight")
+_alias_tight(__name__ + ".vendored.tight")
