@@ -10,7 +10,7 @@ import importlib
 
 from invoke import Collection, Task
 
-TASK_MODULES: tuple[str, ...] = ("db", "schema")
+TASK_MODULES: tuple[str, ...] = ("db", "schema", "generate")
 
 
 def build_namespace() -> Collection:
