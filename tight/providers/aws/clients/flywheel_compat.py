@@ -15,6 +15,8 @@ from typing import Any
 
 EPOCH = datetime.datetime(1970, 1, 1, tzinfo=datetime.timezone.utc)
 _MARK = "_tight_compat_patched"
+ORIGINALS: dict[str, Any] = {}
+"""flywheel's own methods, kept by `apply()` (tests show they fail on this Python)."""
 
 
 def timestamp_to_datetime(value: Any, naive: bool = False) -> datetime.datetime:
@@ -59,6 +61,11 @@ def apply() -> bool:
 
     if getattr(types.DateTimeType, _MARK, False):
         return False
+    ORIGINALS.update(
+        datetime_dump=types.DateTimeType.ddb_dump,
+        datetime_load=types.DateTimeType.ddb_load,
+        date_load=types.DateType.ddb_load,
+    )
     types.DateTimeType.ddb_dump = _datetime_ddb_dump
     types.DateTimeType.ddb_load = _datetime_ddb_load
     types.DateType.ddb_load = _date_ddb_load
