@@ -10,7 +10,15 @@ import importlib
 
 from invoke import Collection, Task
 
-TASK_MODULES: tuple[str, ...] = ("db", "schema", "generate")
+TASK_MODULES: tuple[str, ...] = (
+    "db",
+    "schema",
+    "generate",
+    "vendor",
+    "env",
+    "artifact",
+    "deploy_templates",
+)
 
 
 def build_namespace() -> Collection:

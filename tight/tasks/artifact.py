@@ -1,0 +1,220 @@
+"""`invoke artifact`: the zip Lambda runs, byte-identical every time it is built from one tree.
+
+Determinism is what lets a deploy tool skip unchanged code and lets two machines agree on
+what shipped: entries are sorted, every timestamp is 1980-01-01, permissions are 0644 (0755
+for executables), and the compression level is fixed. Only what runs is packed: `app/`,
+`app_index.py`, `env.dist.yml`, `tight.yml`; never tests, caches, dotfiles (`.env`, `.git`),
+`env.yml`, the local database, builds, nor Tight's dev-only modules inside the vendored Tight.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import stat
+import tempfile
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+
+from invoke import Context, task
+
+from tight.tasks.config import AppConfig, load_config
+from tight.tasks.errors import TaskError
+
+BUILDS_DIR = "builds"
+TOP_FILES = ("app_index.py", "env.dist.yml", "tight.yml")
+REQUIRED = ("app_index.py", "tight.yml")
+ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
+COMPRESS_LEVEL = 9
+# Lambda's documented quotas, in the bytes its API enforces (52428800 / 262144000).
+ZIPPED_LIMIT = 50 * 1024 * 1024
+UNZIPPED_LIMIT = 250 * 1024 * 1024
+
+# Inside the vendored Tight: the tasks, the test kit and the pytest plugin are dev-time only.
+TIGHT_DEV_ONLY = ("tight/tasks", "tight/testing", "tight/core/test_helpers.py")
+CACHE_DIRS = {"__pycache__", ".pytest_cache", ".mypy_cache", ".ruff_cache", ".hypothesis"}
+TEST_DIRS = {"tests", "test"}
+
+
+@dataclass(frozen=True)
+class Artifact:
+    path: Path
+    sha256: str
+    zipped_bytes: int
+    unzipped_bytes: int
+    files: int
+
+
+def _is_test_file(name: str) -> bool:
+    return name == "conftest.py" or (
+        name.endswith(".py") and (name.startswith("test_") or name.endswith("_test.py"))
+    )
+
+
+def excluded(relative: PurePosixPath, vendor: PurePosixPath | None, local_db: str | None) -> bool:
+    """Whether a path (relative to the app root) stays out of the artifact, and so why not."""
+    parts = relative.parts
+    if any(part.startswith(".") or part in CACHE_DIRS for part in parts):
+        return True  # dotfiles (.env, .git, .gitkeep, the vendor stamp) and caches
+    if relative.suffix in (".pyc", ".pyo"):
+        return True
+    if local_db and (relative.as_posix() + "/").startswith(local_db + "/"):
+        return True
+    if vendor is not None and relative.is_relative_to(vendor):
+        inside = relative.relative_to(vendor).as_posix()
+        return any(inside == dev or inside.startswith(dev + "/") for dev in TIGHT_DEV_ONLY)
+    # The app's own code: its tests never ship (a vendored package's tests may be imported).
+    return any(part in TEST_DIRS for part in parts[:-1]) or _is_test_file(parts[-1])
+
+
+def collect(config: AppConfig) -> list[tuple[str, Path]]:
+    """(archive name, file) for everything that ships, sorted by archive name."""
+    root = config.root
+    for name in REQUIRED:
+        if not (root / name).is_file():
+            raise TaskError(f"{root / name} is missing", "an artifact needs the app's entry files")
+    if not (root / "app").is_dir():
+        raise TaskError(f"{root / 'app'} is missing", "the app's code lives in app/")
+    vendor = _relative(config.vendor_dir, root)
+    if vendor is None:
+        raise TaskError(
+            f"vendor_dir {config.vendor_dir} is outside the app {root}",
+            "set `vendor_dir: app/vendored` in tight.yml",
+        )
+    local_db = _relative(config.dynamo_db_dir, root)
+    entries = {name: root / name for name in TOP_FILES if (root / name).is_file()}
+    trees = [root / "app"]
+    if not vendor.is_relative_to("app"):
+        trees.append(config.vendor_dir)
+    for tree in trees:
+        for path in _walk(tree):
+            relative = PurePosixPath(path.relative_to(root).as_posix())
+            if not excluded(relative, vendor, local_db.as_posix() if local_db else None):
+                entries[relative.as_posix()] = path
+    return sorted(entries.items())
+
+
+def _relative(path: Path, root: Path) -> PurePosixPath | None:
+    try:
+        return PurePosixPath(path.resolve().relative_to(root.resolve()).as_posix())
+    except ValueError:
+        return None
+
+
+def _walk(tree: Path) -> Iterator[Path]:
+    for folder, dirs, files in os.walk(tree):
+        dirs[:] = [d for d in dirs if not d.startswith(".") and d not in CACHE_DIRS]
+        for name in files:
+            path = Path(folder) / name
+            if path.is_file():
+                yield path
+
+
+def check_vendored(config: AppConfig) -> None:
+    """Refuse to pack code vendored for another platform, or no Tight at all."""
+    vendor = config.vendor_dir
+    if not (vendor / "tight").is_dir():
+        raise TaskError(
+            f"{vendor} holds no tight package, so app_index.py cannot import in Lambda",
+            "run `invoke pip-install --requirements` (requirements-vendor.txt lists tight)",
+        )
+    try:
+        stamp = json.loads((vendor / ".tight-vendor-stamp.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return
+    built_for = (stamp.get("runtime"), stamp.get("architecture"))
+    if built_for != (config.runtime, config.architecture):
+        raise TaskError(
+            f"{vendor} was vendored for {built_for[0]} on {built_for[1]}, but tight.yml "
+            f"says {config.runtime} on {config.architecture}",
+            "run `invoke pip-install --requirements` again",
+        )
+
+
+def _zip_info(name: str, path: Path) -> zipfile.ZipInfo:
+    info = zipfile.ZipInfo(name, date_time=ZIP_EPOCH)
+    mode = 0o755 if path.stat().st_mode & (stat.S_IXUSR | stat.S_IXGRP | stat.S_IXOTH) else 0o644
+    info.external_attr = (stat.S_IFREG | mode) << 16
+    info.create_system = 3  # Unix, whatever machine builds it
+    info.compress_type = zipfile.ZIP_DEFLATED
+    return info
+
+
+def write_zip(entries: list[tuple[str, Path]], handle) -> int:
+    """Write the entries into an open binary file; returns the unzipped size."""
+    unzipped = 0
+    with zipfile.ZipFile(handle, "w") as archive:
+        for name, path in entries:
+            data = path.read_bytes()
+            unzipped += len(data)
+            archive.writestr(_zip_info(name, path), data, compresslevel=COMPRESS_LEVEL)
+    return unzipped
+
+
+def build_artifact(config: AppConfig, builds_dir: Path | None = None) -> Artifact:
+    """Pack the app into builds/<name>-<version or content hash>.zip (temp file + rename)."""
+    check_vendored(config)
+    entries = collect(config)
+    builds = builds_dir or config.root / BUILDS_DIR
+    builds.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=".artifact-", suffix=".zip", dir=builds)
+    try:
+        with os.fdopen(fd, "w+b") as handle:
+            unzipped = write_zip(entries, handle)
+            handle.flush()
+            handle.seek(0)
+            digest = _sha256(handle)
+        if unzipped > UNZIPPED_LIMIT:
+            raise TaskError(
+                f"the app unzips to {_mib(unzipped)}, over Lambda's {_mib(UNZIPPED_LIMIT)} limit",
+                "trim requirements-vendor.txt, or move large dependencies to a Lambda layer",
+            )
+        label = config.version or digest[:12]
+        final = builds / f"{config.name}-{label}.zip"
+        os.replace(tmp, final)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return Artifact(final, digest, final.stat().st_size, unzipped, len(entries))
+
+
+def _sha256(handle) -> str:
+    digest = hashlib.sha256()
+    for block in iter(lambda: handle.read(1 << 20), b""):
+        digest.update(block)
+    return digest.hexdigest()
+
+
+def _mib(size: int) -> str:
+    return f"{size / (1024 * 1024):.1f} MiB"
+
+
+def size_report(artifact: Artifact) -> list[str]:
+    zipped = artifact.zipped_bytes / ZIPPED_LIMIT
+    unzipped = artifact.unzipped_bytes / UNZIPPED_LIMIT
+    lines = [
+        f"zipped:   {_mib(artifact.zipped_bytes)} ({artifact.zipped_bytes} bytes) "
+        f"= {zipped:.1%} of Lambda's 50 MiB direct-upload limit",
+        f"unzipped: {_mib(artifact.unzipped_bytes)} ({artifact.unzipped_bytes} bytes) "
+        f"= {unzipped:.1%} of Lambda's 250 MiB limit",
+    ]
+    if artifact.zipped_bytes > ZIPPED_LIMIT:
+        lines.append(
+            "warning: over 50 MiB zipped: upload it through S3 (`sam deploy` and "
+            "`serverless deploy` do), not directly in the console"
+        )
+    return lines
+
+
+@task(help={"builds_dir": "where to write the zip (default: <app>/builds)"})
+def artifact(c: Context, builds_dir: str = "") -> None:
+    """Build builds/<name>-<version or content hash>.zip for Lambda, byte-identical per tree."""
+    config = load_config()
+    built = build_artifact(config, Path(builds_dir).resolve() if builds_dir else None)
+    print(f"wrote {built.path} ({built.files} files)")
+    print(f"sha256:   {built.sha256}")
+    for line in size_report(built):
+        print(line)

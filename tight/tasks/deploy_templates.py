@@ -1,0 +1,366 @@
+"""`invoke template [--format sam|serverless]`: infrastructure as code for the app, generated.
+
+Both formats describe the same stack: one function per controller in `app/functions`
+(handler `app_index.<name>`) behind API Gateway (REST, proxy integration: path and path/
+{proxy+}, any method), the DynamoDB tables from `schemas/dynamo/*.yml`, the variables from
+`env.dist.yml` plus NAME and STAGE, and DynamoDB permissions scoped to those tables only.
+The stage is a deploy-time parameter; table names follow it, as the models compute them
+(`<NAME>-<STAGE>-<table>`). The code is the artifact `invoke artifact` builds: this task
+builds it (same bytes for the same tree), so the template never names a zip that is missing.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+from invoke import Context, task
+
+from tight.tasks.artifact import build_artifact
+from tight.tasks.config import AppConfig, load_config
+from tight.tasks.env import read_dist
+from tight.tasks.errors import TaskError
+
+FORMATS = {"sam": "template.yaml", "serverless": "serverless.yml"}
+DEFAULT_TIMEOUT = 29  # API Gateway's integration timeout: a longer Lambda is never awaited
+DEFAULT_MEMORY = 256
+# What SAM's DynamoDBCrudPolicy grants; the Serverless template grants the same.
+CRUD_ACTIONS = (
+    "dynamodb:GetItem",
+    "dynamodb:DeleteItem",
+    "dynamodb:PutItem",
+    "dynamodb:Scan",
+    "dynamodb:Query",
+    "dynamodb:UpdateItem",
+    "dynamodb:BatchWriteItem",
+    "dynamodb:BatchGetItem",
+    "dynamodb:DescribeTable",
+    "dynamodb:ConditionCheckItem",
+)
+
+
+@dataclass(frozen=True)
+class Function:
+    name: str
+    logical_id: str
+    path: str
+    timeout: int
+    memory: int
+
+    @property
+    def proxy_path(self) -> str:
+        return self.path.rstrip("/") + "/{proxy+}"
+
+
+@dataclass(frozen=True)
+class Table:
+    logical_id: str
+    properties: dict[str, Any]
+    # `my-service-{stage}-accounts` split around the stage, or None for a fixed name.
+    name_parts: tuple[str, str] | None
+
+
+@dataclass(frozen=True)
+class Stack:
+    name: str
+    runtime: str
+    architecture: str
+    code: str
+    stage: str
+    environment: dict[str, str]
+    functions: list[Function]
+    tables: list[Table]
+
+
+def logical_id(name: str, suffix: str) -> str:
+    """`user-events` -> `UserEventsTable`: CloudFormation ids are alphanumeric."""
+    words = re.split(r"[^A-Za-z0-9]+", name)
+    base = "".join(word[:1].upper() + word[1:] for word in words if word)
+    if not base or not base[0].isalpha():
+        base = "T" + base
+    return base + suffix
+
+
+def _env_value(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return "" if value is None else str(value)
+
+
+def load_functions(config: AppConfig) -> list[Function]:
+    from tight.providers.aws.lambda_app.app import AppError, collect_controllers
+
+    try:
+        names = collect_controllers(str(config.root))
+    except AppError as exc:
+        raise TaskError(str(exc)) from exc
+    if not names:
+        raise TaskError(
+            f"no controllers in {config.functions_dir}",
+            "generate one with `invoke generate-function NAME`",
+        )
+    unknown = sorted(set(config.functions) - set(names))
+    if unknown:
+        raise TaskError(
+            f"tight.yml configures functions {', '.join(unknown)}, which have no "
+            f"app/functions/<name>/handler.py",
+            "fix the names under `functions:` in tight.yml",
+        )
+    functions, ids = [], {}
+    for name in names:
+        settings = config.functions.get(name) or {}
+        if not isinstance(settings, dict):
+            raise TaskError(f"tight.yml: functions.{name} must be a mapping, e.g. {{path: /x}}")
+        path = str(settings.get("path") or f"/{name}")
+        if not path.startswith("/") or "{proxy+}" in path:
+            raise TaskError(
+                f"tight.yml: functions.{name}.path {path!r} must start with / "
+                "and not contain {proxy+} (added for you)",
+                f"use e.g. `path: /{name}`",
+            )
+        fid = logical_id(name, "Function")
+        if fid in ids:
+            raise TaskError(f"functions {ids[fid]} and {name} both map to the id {fid}")
+        ids[fid] = name
+        functions.append(
+            Function(
+                name=name,
+                logical_id=fid,
+                path=path,
+                timeout=int(settings.get("timeout", DEFAULT_TIMEOUT)),
+                memory=int(settings.get("memory_size", DEFAULT_MEMORY)),
+            )
+        )
+    return functions
+
+
+def load_tables(config: AppConfig) -> list[Table]:
+    """Each schemas/dynamo/<table>.yml is one `AWS::DynamoDB::Table` resource."""
+    tables, ids = [], {}
+    for path in sorted(config.schemas_dir.glob("*.yml")):
+        try:
+            resource = yaml.safe_load(path.read_text(encoding="utf-8"))
+        except yaml.YAMLError as exc:
+            raise TaskError(
+                f"{path} is not valid YAML: {exc}", "run `invoke generateschema`"
+            ) from exc
+        if not isinstance(resource, dict):
+            resource = {}
+        properties = resource.get("Properties")
+        if resource.get("Type") != "AWS::DynamoDB::Table" or not isinstance(properties, dict):
+            raise TaskError(
+                f"{path} is not an AWS::DynamoDB::Table resource",
+                "regenerate it with `invoke generateschema`",
+            )
+        table_name = str(properties.get("TableName", ""))
+        short = path.stem
+        tid = logical_id(short, "Table")
+        if tid in ids:
+            raise TaskError(f"{ids[tid]} and {path.name} both map to the id {tid}")
+        ids[tid] = path.name
+        prefix, suffix = f"{config.name}-", f"-{short}"
+        follows_stage = (
+            table_name.startswith(prefix)
+            and table_name.endswith(suffix)
+            and len(table_name) > len(prefix) + len(suffix)
+        )
+        parts = (prefix, suffix) if follows_stage else None
+        tables.append(Table(tid, dict(properties), parts))
+    return tables
+
+
+def load_stack(config: AppConfig, code: str) -> Stack:
+    dist = read_dist(config.root)
+    environment = {key: _env_value(value) for key, value in sorted(dist.items())}
+    stage = environment.pop("STAGE", "") or "dev"
+    environment.pop("NAME", None)
+    return Stack(
+        name=config.name,
+        runtime=config.runtime,
+        architecture=config.architecture,
+        code=code,
+        stage=stage,
+        environment=environment,
+        functions=load_functions(config),
+        tables=load_tables(config),
+    )
+
+
+def _table_resource(table: Table, stage_name: Any) -> dict[str, Any]:
+    properties = dict(table.properties)
+    if table.name_parts:
+        prefix, suffix = table.name_parts
+        properties["TableName"] = {"Fn::Sub": prefix + stage_name + suffix}
+    return {"Type": "AWS::DynamoDB::Table", "Properties": properties}
+
+
+def sam_template(stack: Stack) -> dict[str, Any]:
+    """AWS SAM: `sam deploy --guided` (or the console via `sam package`) deploys it."""
+    variables = {**stack.environment, "NAME": stack.name, "STAGE": {"Ref": "Stage"}}
+    policies = [{"DynamoDBCrudPolicy": {"TableName": {"Ref": t.logical_id}}} for t in stack.tables]
+    resources: dict[str, Any] = {}
+    for function in stack.functions:
+        properties: dict[str, Any] = {
+            "FunctionName": {"Fn::Sub": f"{stack.name}-${{Stage}}-{function.name}"},
+            "Handler": f"app_index.{function.name}",
+            "Runtime": stack.runtime,
+            "Architectures": [stack.architecture],
+            "CodeUri": stack.code,
+            "MemorySize": function.memory,
+            "Timeout": function.timeout,
+            "Environment": {"Variables": dict(variables)},
+            "Events": {
+                "Root": {"Type": "Api", "Properties": {"Path": function.path, "Method": "ANY"}},
+                "Proxy": {
+                    "Type": "Api",
+                    "Properties": {"Path": function.proxy_path, "Method": "ANY"},
+                },
+            },
+        }
+        if policies:
+            properties["Policies"] = list(policies)
+        resources[function.logical_id] = {
+            "Type": "AWS::Serverless::Function",
+            "Properties": properties,
+        }
+    for table in stack.tables:
+        resources[table.logical_id] = _table_resource(table, "${Stage}")
+    return {
+        "AWSTemplateFormatVersion": "2010-09-09",
+        "Transform": "AWS::Serverless-2016-10-31",
+        "Description": f"{stack.name}: generated by `invoke template` from tight.yml; "
+        "regenerate rather than edit",
+        "Parameters": {
+            "Stage": {
+                "Type": "String",
+                "Default": stack.stage,
+                "AllowedPattern": "[a-z0-9-]+",
+                "Description": "Deployment stage: part of every table and function name",
+            }
+        },
+        "Resources": resources,
+        "Outputs": {
+            "ApiUrl": {
+                "Description": "Base URL of the API (stage Prod of the implicit REST API)",
+                "Value": {
+                    "Fn::Sub": "https://${ServerlessRestApi}.execute-api.${AWS::Region}."
+                    "${AWS::URLSuffix}/Prod/"
+                },
+            }
+        },
+    }
+
+
+def serverless_template(stack: Stack) -> dict[str, Any]:
+    """Serverless Framework (v3 syntax): `serverless deploy --stage dev` deploys it."""
+    environment = {**stack.environment, "NAME": stack.name, "STAGE": "${sls:stage}"}
+    provider: dict[str, Any] = {
+        "name": "aws",
+        "runtime": stack.runtime,
+        "architecture": stack.architecture,
+        "stage": f"${{opt:stage, '{stack.stage}'}}",
+        "memorySize": DEFAULT_MEMORY,
+        "timeout": DEFAULT_TIMEOUT,
+        "environment": environment,
+    }
+    if stack.tables:
+        arns = [{"Fn::GetAtt": [t.logical_id, "Arn"]} for t in stack.tables]
+        indexes = [{"Fn::Join": ["/", [arn, "index/*"]]} for arn in arns]
+        provider["iam"] = {
+            "role": {
+                "statements": [
+                    {"Effect": "Allow", "Action": list(CRUD_ACTIONS), "Resource": arns + indexes}
+                ]
+            }
+        }
+    functions = {}
+    for function in stack.functions:
+        functions[function.name] = {
+            "handler": f"app_index.{function.name}",
+            "memorySize": function.memory,
+            "timeout": function.timeout,
+            "events": [
+                {"http": {"path": function.path, "method": "ANY"}},
+                {"http": {"path": function.proxy_path, "method": "ANY"}},
+            ],
+        }
+    template: dict[str, Any] = {
+        "service": stack.name,
+        "frameworkVersion": "3",
+        "provider": provider,
+        "package": {"artifact": stack.code},
+        "functions": functions,
+    }
+    if stack.tables:
+        template["resources"] = {
+            "Resources": {t.logical_id: _table_resource(t, "${sls:stage}") for t in stack.tables}
+        }
+    return template
+
+
+RENDERERS = {"sam": sam_template, "serverless": serverless_template}
+
+
+def render(stack: Stack, fmt: str) -> str:
+    header = "# Generated by `invoke template` from tight.yml, env.dist.yml and schemas/dynamo.\n"
+    return header + yaml.safe_dump(
+        RENDERERS[fmt](stack), sort_keys=False, default_flow_style=False, width=1000
+    )
+
+
+def write_atomic(path: Path, text: str) -> None:
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def generate(config: AppConfig, fmt: str = "sam", artifact: str = "") -> tuple[Path, Stack]:
+    """Write the template for `fmt`; builds the artifact unless one is named."""
+    if fmt not in RENDERERS:
+        raise TaskError(f"unknown format {fmt!r}", f"use one of {', '.join(RENDERERS)}")
+    if artifact:
+        code_path = Path(artifact).resolve()
+        if not code_path.is_file():
+            raise TaskError(f"artifact {code_path} does not exist", "run `invoke artifact`")
+    else:
+        code_path = build_artifact(config).path
+    try:
+        code = code_path.relative_to(config.root).as_posix()
+    except ValueError:
+        code = str(code_path)
+    stack = load_stack(config, code)
+    path = config.root / FORMATS[fmt]
+    write_atomic(path, render(stack, fmt))
+    return path, stack
+
+
+@task(
+    name="template",
+    help={
+        "format": "sam (template.yaml, default) or serverless (serverless.yml)",
+        "artifact": "the zip to deploy (default: build it now, as `invoke artifact`)",
+    },
+)
+def template(c: Context, format: str = "sam", artifact: str = "") -> None:
+    """Write template.yaml (AWS SAM) or serverless.yml for the app and its artifact."""
+    config = load_config()
+    path, stack = generate(config, format, artifact)
+    print(f"wrote {path.relative_to(config.root)} ({format})")
+    print(f"  code:      {stack.code}")
+    print(f"  functions: {', '.join(f'{f.name} {f.path}' for f in stack.functions)}")
+    tables = ", ".join(t.logical_id for t in stack.tables) or "none (no schemas/dynamo/*.yml)"
+    print(f"  tables:    {tables}")
+    if format == "sam":
+        print("deploy: sam deploy --guided --template-file template.yaml")
+    else:
+        print(f"deploy: serverless deploy --stage {stack.stage}")

@@ -1,0 +1,101 @@
+"""`invoke generate-env`: the app's `env.yml`, from `env.dist.yml` and the shell.
+
+`env.dist.yml` is committed and holds defaults; `env.yml` is what this machine uses (tasks,
+tests, DynamoDB Local) and is git-ignored and never packaged, because it may hold secrets.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import yaml
+from invoke import Context, task
+
+from tight.tasks.config import AppConfig, load_config
+from tight.tasks.errors import TaskError
+
+DIST_FILE = "env.dist.yml"
+ENV_FILE = "env.yml"
+HEADER = (
+    "# Written by `invoke generate-env` from env.dist.yml and the shell: do not commit.\n"
+    "# Change defaults in env.dist.yml; override one value with `KEY=value invoke generate-env`.\n"
+)
+_TRUE = {"true", "yes", "on", "1"}
+_FALSE = {"false", "no", "off", "0"}
+
+
+def read_dist(root: Path) -> dict[str, Any]:
+    path = root / DIST_FILE
+    if not path.is_file():
+        raise TaskError(
+            f"{path} does not exist",
+            "create it with the variables your app expects, e.g. `STAGE: dev`",
+        )
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except yaml.YAMLError as exc:
+        raise TaskError(f"{path} is not valid YAML: {exc}", "fix its syntax") from exc
+    if not isinstance(data, dict):
+        raise TaskError(f"{path} must be a mapping of NAME: value, got {type(data).__name__}")
+    return {str(key): value for key, value in data.items()}
+
+
+def coerce(shell_value: str, default: Any) -> Any:
+    """Keep the default's type where the shell text clearly means one (CI=true -> True)."""
+    lowered = shell_value.strip().lower()
+    if isinstance(default, bool):
+        if lowered in _TRUE:
+            return True
+        if lowered in _FALSE:
+            return False
+    elif isinstance(default, int) and lowered.lstrip("-").isdigit():
+        return int(lowered)
+    return shell_value
+
+
+def merge_env(config: AppConfig, environ: Mapping[str, str] | None = None) -> dict[str, Any]:
+    """env.dist.yml, each key overridden by a non-empty shell variable; NAME from tight.yml.
+
+    NAME always comes from tight.yml: it names the tables and the stack, and some shells
+    (WSL, some containers) export an unrelated NAME.
+    """
+    environ = os.environ if environ is None else environ
+    merged = {}
+    for key, default in read_dist(config.root).items():
+        shell = environ.get(key, "")
+        merged[key] = coerce(shell, default) if shell != "" else default
+    merged["NAME"] = config.name
+    return dict(sorted(merged.items()))
+
+
+def flow(values: Mapping[str, Any]) -> str:
+    """`{CI: false, NAME: my-service, STAGE: dev}`, as the seed prints it."""
+    return yaml.safe_dump(dict(values), default_flow_style=True, width=10_000).strip()
+
+
+def write_env(root: Path, values: Mapping[str, Any]) -> Path:
+    """Atomic: a reader never sees half a file."""
+    path = root / ENV_FILE
+    text = HEADER + yaml.safe_dump(dict(values), default_flow_style=False, sort_keys=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{ENV_FILE}.", dir=root)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return path
+
+
+@task
+def generate_env(c: Context) -> None:
+    """Write env.yml from env.dist.yml, overridden by non-empty shell variables of the same name."""
+    config = load_config()
+    values = merge_env(config)
+    write_env(config.root, values)
+    print(flow(values))
