@@ -183,7 +183,8 @@ def dispatch(routes: dict[str, Caller], event: dict, context: object) -> object:
             return _non_dict(result, routes, method)
         return to_proxy_response(result)
     except HttpExitException as exc:
-        return _safe_proxy(exc.response or {"statusCode": exc.status_code}, context, routes, method)
+        answer = {**(exc.response or {}), "statusCode": exc.status_code}
+        return _safe_proxy(answer, context, routes, method)
     except BadRequest as exc:
         return error_response(400, str(exc))
     except Exception:
