@@ -11,6 +11,7 @@ import tempfile
 from pathlib import Path
 
 from bench import report, runner
+from bench.errors import BenchError
 
 DEFAULT_OUT = Path(__file__).resolve().parent / "results"
 
@@ -51,7 +52,7 @@ def main(argv: list[str] | None = None) -> int:
     settings = runner.QUICK if args.quick else runner.FULL
     try:
         measurements = runner.run(settings, args.sides, allow_missing_peers=args.quick)
-    except (runner.BenchError, RuntimeError) as error:
+    except (BenchError, RuntimeError) as error:
         print(f"bench: error: {error}", file=sys.stderr)
         return 1
     text = report.markdown(measurements)

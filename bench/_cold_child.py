@@ -1,9 +1,11 @@
 """Child process: import one variant and answer one event, as a Lambda cold start does.
 
 Run by bench.cold as `python -I -S bench/_cold_child.py ROOT SITE MODULE HANDLER METHOD PRELOAD`.
-Without `site`, no `.pth` file of the dev venv runs (an editable install's finder imports
-pathlib and friends, which would make every side's imports look cheaper than on Lambda);
-SITE, the venv's site-packages, is put on sys.path by hand, as Lambda lists its layers.
+With -S no `.pth` file runs (this venv's editable-install finder and the machine's own
+.pth files import pathlib, typing, tempfile...: every side's imports would look cheaper than on
+Lambda). The child then imports `site` itself, which under -S loads what a clean interpreter
+has (os, stat, _sitebuiltins...) without processing .pth files, and appends SITE, the venv's
+site-packages, to sys.path by hand, as Lambda lists its layers.
 It imports nothing but built-in modules before the clock stops (not even json: the bare
 handler must pay for its own json import), then prints `(ns, peak_rss_kib, statusCode)`.
 MODULE `-` imports nothing: the baseline every variant is compared with.
@@ -15,6 +17,8 @@ import time
 
 def main() -> None:
     root, site_packages, module_name, handler_name, method, preload = sys.argv[1:7]
+    import site  # noqa: F401  (under -S: what a clean `python -c pass` has, no .pth run)
+
     sys.path.append(site_packages)
     if preload == "1":  # what the Lambda Python runtime has imported before the handler
         import decimal  # noqa: F401

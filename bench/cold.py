@@ -37,12 +37,14 @@ class ColdResult:
     peak_rss_kib: float
 
 
-def _run_child(root: Path, module: str, handler: str, preload: bool) -> tuple[float, int, object]:
+def _run_child(root: Path, module: str, handler: str, preload: bool) -> tuple[float, int, float]:
     command = [
         sys.executable,
         "-I",
+        "-S",
         str(CHILD),
         str(root),
+        SITE_PACKAGES,
         module,
         handler,
         "GET",

@@ -167,8 +167,9 @@ def markdown(m: Measurements) -> str:
         summary_table(m),
         "",
         "Warm: median per call of repeated timeit loops, each round in a fresh process. "
-        "Cold: median wall time of a fresh `python -I` process that imports the app and answers "
-        "one GET, minus the same process importing nothing; in brackets the ratio of the "
+        "Cold: median wall time of a fresh `python -I -S` process (plus `import site`, no .pth "
+        "files) that imports the app and answers one GET, minus the same process importing "
+        "nothing; in brackets the ratio of the "
         "in-process import + first-event times. Peak RSS: VmHWM of that process. "
         "Shipped: the framework code inside the artifact, zip deflate level 9.",
         "",

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from bench import fixtures, shipped
 from bench.cold import measure_cold
+from bench.errors import BenchError
 from bench.report import Measurements
 from bench.warm import WarmSettings, measure_warm
 
@@ -27,10 +28,6 @@ class Settings:
 
 FULL = Settings(WarmSettings(rounds=3, repeats=7, target_seconds=0.02), cold_rounds=20)
 QUICK = Settings(WarmSettings(rounds=1, repeats=2, target_seconds=0.002), cold_rounds=2)
-
-
-class BenchError(Exception):
-    """A problem that stops the benchmark, with the fix in its message."""
 
 
 def _commit() -> str:
