@@ -1,0 +1,173 @@
+"""templates/app renders the seed's anatomy, and its files do what the seed says they do."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from tests.templates.helpers import PYTHON, REPO, cookiecutter, invoke, run, tree
+from tight.tasks import generate
+from tight.tasks.config import load_config
+from tight.tasks.errors import TaskError
+
+pytestmark = pytest.mark.slow
+
+SEED_ANATOMY = {
+    ".gitignore",
+    "README.md",
+    "app/__init__.py",
+    "app/functions/__init__.py",
+    "app/lib/.gitkeep",
+    "app/models/__init__.py",
+    "app/serializers/__init__.py",
+    "app/vendored/.gitkeep",
+    "app_index.py",
+    "conftest.py",
+    "env.dist.yml",
+    "pytest.ini",
+    "requirements-vendor.txt",
+    "requirements.txt",
+    "schemas/dynamo/.gitkeep",
+    "tasks.py",
+    "tests/functions/integration/.gitkeep",
+    "tests/functions/unit/.gitkeep",
+    "tight.yml",
+}
+
+
+def test_app_has_the_seed_anatomy(new_app: Path) -> None:
+    assert set(tree(new_app)) == SEED_ANATOMY
+    config = load_config(new_app)
+    assert (config.name, config.runtime, config.architecture) == (
+        "my-service",
+        "python3.11",
+        "x86_64",
+    )
+    assert config.vendor_dir == new_app / "app/vendored"
+    assert (config.dynamo_db_dir, config.dynamo_db_port) == (new_app / "dynamo_db", 8000)
+    assert config.functions == {}
+    assert yaml.safe_load((new_app / "env.dist.yml").read_text()) == {"CI": False, "STAGE": "dev"}
+    assert (new_app / "app_index.py").read_text().splitlines()[-3:] == [
+        "from app.vendored.tight.providers.aws.lambda_app import app as app",
+        "",
+        "app.run()",
+    ]
+    ignored = (new_app / ".gitignore").read_text().splitlines()
+    for entry in ("app/vendored/*", "env.yml", "builds/", "dynamo_db/", "__pycache__/"):
+        assert entry in ignored
+
+
+def requirement_lines(path: Path) -> list[str]:
+    return [line for line in path.read_text().splitlines() if line and not line.startswith("#")]
+
+
+@pytest.mark.parametrize(
+    ("source", "dev", "shipped"),
+    [
+        ("tight", "tight[dev]", "tight"),
+        ("tight==0.2.0", "tight[dev]==0.2.0", "tight==0.2.0"),
+        (str(REPO), f"{REPO}[dev]", str(REPO)),
+        (
+            "git+https://example.invalid/tight.git@v0.2.0",
+            "tight[dev] @ git+https://example.invalid/tight.git@v0.2.0",
+            "tight @ git+https://example.invalid/tight.git@v0.2.0",
+        ),
+    ],
+)
+def test_tight_source_decides_where_tight_comes_from(source, dev, shipped, workspace, env):
+    result = cookiecutter("app", workspace, env, tight_source=source)
+    assert result.returncode == 0, result.stdout
+    app = workspace / "my_service"
+    assert requirement_lines(app / "requirements.txt") == [dev]
+    assert requirement_lines(app / "requirements-vendor.txt") == [shipped]
+
+
+def test_requirements_install_with_pip(new_app: Path, env) -> None:
+    """pip accepts both files as rendered (resolution only: nothing is installed)."""
+    for name in ("requirements.txt", "requirements-vendor.txt"):
+        result = run(
+            [
+                PYTHON,
+                "-m",
+                "pip",
+                "install",
+                "--dry-run",
+                "--no-deps",
+                "--no-index",
+                "--no-build-isolation",
+                "-r",
+                name,
+            ],
+            new_app,
+            env,
+        )
+        assert result.returncode == 0, result.stdout
+        assert "Would install tight-0.2.0" in result.stdout
+
+
+def test_app_tasks_are_tights_tasks(new_app: Path, env) -> None:
+    listed = invoke(new_app, env, "--list")
+    assert listed.returncode == 0, listed.stdout
+    for name in ("generate-function", "generate-model", "rundb"):
+        assert name in listed.stdout
+
+
+def test_entry_line_shares_one_tight_when_tight_is_not_vendored(new_app: Path, env) -> None:
+    assert not (new_app / "app/vendored/tight").exists()
+    check = (
+        "import sys, app_index\n"
+        "import tight.providers.aws.lambda_app.app as canonical\n"
+        "assert app_index.app is canonical, app_index.app\n"
+        "assert sys.modules['app.vendored.tight'] is sys.modules['tight']\n"
+        "print('one tight:', canonical.__file__)\n"
+    )
+    result = run([PYTHON, "-c", check], new_app, env)
+    assert result.returncode == 0, result.stdout
+    assert f"one tight: {REPO}/tight/" in result.stdout
+
+
+def test_app_init_puts_the_seed_folders_on_sys_path(new_app: Path, env) -> None:
+    (new_app / "app/lib/helpers_lib.py").write_text("VALUE = 'lib'\n")
+    check = "import app, helpers_lib, sys\nprint(helpers_lib.VALUE, sys.path[:5])\n"
+    result = run([PYTHON, "-c", check], new_app, env)
+    assert result.returncode == 0, result.stdout
+    assert result.stdout.startswith("lib ")
+    for folder in ("app/vendored", "app/lib", "app/models", "app/serializers"):
+        assert str(new_app / folder) in result.stdout
+
+
+@pytest.mark.parametrize("package", ["models", "serializers"])
+def test_package_exports_each_file_lazily(package: str, new_app: Path, env) -> None:
+    folder = new_app / "app" / package
+    (folder / "Widget.py").write_text("class Widget:\n    pass\n")
+    (folder / "Gadget.py").write_text("class Gadget:\n    pass\n")
+    check = (
+        f"import sys\nimport app.{package} as pkg\n"
+        "assert 'Widget' not in sys.modules, 'imported before use'\n"
+        "assert pkg.__all__ == ['Gadget', 'Widget'], pkg.__all__\n"
+        f"from app.{package} import Widget\n"
+        "from Widget import Widget as same\n"
+        "assert Widget is same, 'two copies of the class'\n"
+        "assert 'Gadget' not in sys.modules, 'imported a file nobody asked for'\n"
+        f"from app.{package} import *\n"
+        "print(Widget.__name__, Gadget.__name__)\n"
+        "try:\n    pkg.Missing\nexcept AttributeError as exc:\n    print(exc)\n"
+    )
+    result = run([PYTHON, "-c", check], new_app, env)
+    assert result.returncode == 0, result.stdout
+    assert "Widget Gadget" in result.stdout
+    assert f"module 'app.{package}' has no attribute 'Missing'" in result.stdout
+
+
+def test_templates_are_found_from_the_package() -> None:
+    assert generate.templates_dir() == REPO / "templates"
+
+
+def test_templates_dir_override_must_hold_the_templates(monkeypatch, tmp_path) -> None:
+    monkeypatch.setenv(generate.TEMPLATES_ENV, str(tmp_path))
+    with pytest.raises(TaskError) as error:
+        generate.templates_dir()
+    assert str(tmp_path) in error.value.problem
+    assert generate.TEMPLATES_ENV in error.value.fix
