@@ -14,7 +14,6 @@ it unchanged. Dispatch is one dict lookup on the request method; what a handler 
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable
 
 from tight.core import request_state
 from tight.providers.aws.controllers.request import (
@@ -60,7 +59,11 @@ METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "HEAD")
 _HANDLER_KWARGS = ("event", "context", "principal_id")
 _PREFLIGHT_HEADERS = "Content-Type,Authorization,X-Amz-Date,X-Api-Key,X-Amz-Security-Token"
 
-Caller = Callable[[dict, object], object]
+TYPE_CHECKING = False  # not `typing.TYPE_CHECKING`: importing typing costs cold-start time
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    Caller = Callable[[dict, object], object]
 # module name -> {HTTP method -> caller(event, context)}
 _routes: dict[str, dict[str, Caller]] = {}
 

@@ -15,8 +15,6 @@ import importlib
 import keyword
 import os
 import sys
-from collections.abc import Callable
-from types import ModuleType
 
 from tight.providers.aws.controllers import lambda_proxy_event
 from tight.providers.aws.controllers.response import error_response
@@ -25,7 +23,12 @@ FUNCTIONS_DIR = os.path.join("app", "functions")
 HANDLER_FILE = "handler.py"
 DEFAULT_ENTRY_MODULE = "app_index"
 
-Controller = Callable[[dict, object], object]
+TYPE_CHECKING = False  # not `typing.TYPE_CHECKING`: importing typing costs cold-start time
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from types import ModuleType
+
+    Controller = Callable[[dict, object], object]
 
 
 class AppError(RuntimeError):
