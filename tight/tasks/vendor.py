@@ -305,12 +305,16 @@ def install_for_lambda(
     config: AppConfig, specs: Sequence[Spec], target: Path, wheel_dir: Path, pip: PipRunner
 ) -> None:
     """pip install --target with Lambda's tags; sdist-only pure packages are built and retried."""
+    built_dir = wheel_dir / "built"
+    built_dir.mkdir(parents=True, exist_ok=True)
     lines = [prepare_local(s, config, wheel_dir, pip) if s.local else s.text for s in specs]
     built: set[str] = set()
     while True:
         requirements = wheel_dir / "requirements.txt"
         requirements.write_text("\n".join(lines) + "\n", encoding="utf-8")
         install = ["install", "--target", str(target), "--no-compile", *platform_args(config)]
+        # Wheels built here from sdists: found by name, next to the configured find-links.
+        install += ["--find-links", str(built_dir)]
         result = pip([*install, "--requirement", str(requirements)])
         if result.returncode == 0:
             return
@@ -327,12 +331,13 @@ def install_for_lambda(
                 f"fix the requirement pip names above in {REQUIREMENTS_FILE}",
             )
         built.add(name)
-        lines.append(build_pure_wheel(missing, name, config, wheel_dir, pip))
+        wheel = build_pure_wheel(missing, name, config, wheel_dir, pip)
+        shutil.copy2(wheel, built_dir / wheel.name)
 
 
 def build_pure_wheel(
     requirement: str, name: str, config: AppConfig, wheel_dir: Path, pip: PipRunner
-) -> str:
+) -> Path:
     """No Lambda wheel exists: a pure-Python sdist is fine to build here; native code is not."""
     try:
         wheel = build_wheel(requirement, wheel_dir, pip, only_source=name)
@@ -351,7 +356,7 @@ def build_pure_wheel(
             f"{config.architecture} and {config.runtime}, or build it in a Lambda build image "
             f"(public.ecr.aws/sam/build-{config.runtime})",
         )
-    return str(wheel)
+    return wheel
 
 
 # --- trimming -------------------------------------------------------------------------------
@@ -545,23 +550,27 @@ def _wheel_platform_summary(vendor_dir: Path) -> list[str]:
 
 @task(
     help={
-        "package": "a requirement to vendor and add to requirements-vendor.txt "
-        "(several: `invoke pip-install -- PKG1 PKG2`)",
+        "package": "a requirement to vendor and append to requirements-vendor.txt; repeat "
+        "-p for several, or list them after `--`: `invoke pip-install -- flywheel requests`",
         "requirements": f"install everything listed in {REQUIREMENTS_FILE}",
         "requirements_file": f"another requirements file (default: <app>/{REQUIREMENTS_FILE})",
     },
-    positional=["package"],
+    iterable=["package"],
 )
 def pip_install(
-    c: Context, package: str = "", requirements: bool = False, requirements_file: str = ""
+    c: Context,
+    package: list[str] | None = None,
+    requirements: bool = False,
+    requirements_file: str = "",
 ) -> None:
     """Vendor dependencies into tight.yml's vendor_dir for Lambda's Python and architecture.
 
     vendor_dir always mirrors requirements-vendor.txt plus the packages given, which are
-    appended to it once installed.
+    appended to it once installed. (invoke has no optional positional arguments: packages
+    come with -p or after `--`.)
     """
     config = load_config()
-    packages = shlex.split(package) + shlex.split(getattr(c, "remainder", "") or "")
+    packages = list(package or []) + shlex.split(getattr(c, "remainder", "") or "")
     req_path = Path(requirements_file).resolve() if requirements_file else None
     print(f"vendoring for {describe_platform(config)} into {config.vendor_dir}")
     result = vendor(config, packages, use_requirements=requirements, requirements_file=req_path)
