@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.templates.helpers import TEMPLATES, cookiecutter, invoke, tree
+from tests.templates.helpers import PYTHON, REPO, TEMPLATES, cookiecutter, invoke, run, tree
 
 pytestmark = pytest.mark.slow
 
@@ -161,3 +161,24 @@ def test_model_names_from_the_template_match_the_rules(
     source = (workspace / "my_service/app/models" / f"{class_name}.py").read_text()
     assert f"class {class_name}(Model):" in source
     assert f"'%s-%s-{table}' % (os.environ['NAME'], os.environ['STAGE'])" in source
+
+
+def test_hook_finds_the_shared_check_from_a_relative_template_path(workspace: Path, env) -> None:
+    """`cookiecutter templates/app` from the checkout (relative path, any PWD) still checks."""
+    result = run(
+        [
+            PYTHON,
+            "-m",
+            "cookiecutter",
+            "--no-input",
+            "templates/app",
+            "-o",
+            str(workspace),
+            "app_name=bad-name",
+        ],
+        REPO,
+        {**env, "PWD": "/nonexistent"},
+    )
+    assert result.returncode != 0, result.stdout
+    assert "error: app name 'bad-name' is not a Python identifier" in result.stdout
+    assert list(workspace.iterdir()) == []
