@@ -28,7 +28,8 @@ class Run:
     def outcomes(self) -> dict[str, int]:
         """`{'passed': 2, 'failed': 1}` from pytest's summary line."""
         summary = self.stdout.strip().splitlines()[-1] if self.stdout.strip() else ""
-        return {k: int(n) for n, k in re.findall(r"(\d+) (passed|failed|errors?)", summary)}
+        found = re.findall(r"(\d+) (passed|failed|errors?)\b", summary)
+        return {k if k != "error" else "errors": int(n) for n, k in found}
 
     def assert_outcomes(self, **expected: int) -> None:
         got = self.outcomes()

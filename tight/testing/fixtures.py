@@ -16,9 +16,14 @@ from tight.testing.events import make_event as build_event
 
 @pytest.fixture
 def app(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> ModuleType:
-    """The app's `app_index` module, imported fresh with env.yml / env.dist.yml applied."""
+    """The app's `app_index` module, imported fresh with env.yml / env.dist.yml applied.
+
+    In playback the AWS environment is the offline one (as with `dynamo_db_session`), so a
+    handler that builds a client at import time never reaches for real credentials.
+    """
     root = app_loader.find_app_root(Path(str(request.path)), request.config.rootpath)
     app_loader.load_env(root, monkeypatch)
+    sessions.prepare_environment(monkeypatch, record=recording.is_record_mode())
     return app_loader.import_app_index(root, monkeypatch)
 
 
