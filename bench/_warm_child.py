@@ -1,16 +1,21 @@
-"""Child process: time warm GET and POST calls of one variant; print JSON results.
+"""Child process: time warm GET and POST calls of several variants; print JSON results.
 
-Run by bench.warm as `python -m bench._warm_child '<spec json>'`, one fresh process per variant
-and round, so sides never share a process (Tight apps all use the module name `app_index`).
+Run by bench.warm as `python -m bench._warm_child '<spec json>'`. The bare handler and every
+framework with the same number of routes share one process and their repeats are interleaved,
+so a noisy moment on a shared machine hits all of them alike and the ratios to bare hold.
+(Two Tight apps cannot share a process: both use the module names `app_index` and `app`.)
+The clock is the process's CPU time: time spent descheduled does not count.
 Before timing, the answers are checked: a side that answers wrongly must not be timed.
 """
 
 from __future__ import annotations
 
 import copy
+import gc
 import importlib
 import json
 import sys
+import time
 import timeit
 from typing import Any
 
@@ -45,35 +50,48 @@ def calibrate(timer: timeit.Timer, target_seconds: float) -> int:
         number *= 4
 
 
-def main() -> None:
-    spec = json.loads(sys.argv[1])
-    sys.path.insert(0, spec["root"])
-    handler = getattr(importlib.import_module(spec["module"]), spec["handler"])
-    context = LambdaContext()
-    requests = {"GET": get_event(spec["path"]), "POST": post_event(spec["path"])}
-    timers: dict[str, timeit.Timer] = {}
-    numbers: dict[str, int] = {}
-    results: dict[str, Any] = {}
-    for method, event in requests.items():
-        pristine = copy.deepcopy(event)
-        check(spec["label"], method, handler(event, context))
-        timers[method] = timeit.Timer(
+class Case:
+    """One variant answering one method: its timer, loop count and samples."""
+
+    def __init__(self, variant: dict[str, str], method: str, handler: Any) -> None:
+        self.key, self.label, self.method = variant["key"], variant["label"], method
+        self.handler = handler
+        self.event = get_event(variant["path"]) if method == "GET" else post_event(variant["path"])
+        self.context = LambdaContext()
+        pristine = copy.deepcopy(self.event)
+        check(self.label, method, handler(self.event, self.context))
+        self.mutates_event = self.event != pristine
+        self.timer = timeit.Timer(
             "handler(event, context)",
             setup="gc.enable()",  # as in Lambda: collection costs count
-            globals={
-                "handler": handler,
-                "event": event,
-                "context": context,
-                "gc": __import__("gc"),
-            },
+            timer=time.process_time,
+            globals={"handler": handler, "event": self.event, "context": self.context, "gc": gc},
         )
-        numbers[method] = calibrate(timers[method], spec["target_seconds"])
-        results[method] = {"per_call_s": [], "mutates_event": event != pristine}
-    for _ in range(spec["repeats"]):  # interleave methods so noise hits both alike
-        for method, timer in timers.items():
-            results[method]["per_call_s"].append(timer.timeit(numbers[method]) / numbers[method])
-    for method, event in requests.items():
-        check(spec["label"], method, handler(event, context))  # still right after the loops
+        self.number = 0
+        self.samples: list[float] = []
+
+
+def main() -> None:
+    spec = json.loads(sys.argv[1])
+    cases: list[Case] = []
+    for variant in spec["variants"]:
+        sys.path.insert(0, variant["root"])
+        handler = getattr(importlib.import_module(variant["module"]), variant["handler"])
+        cases += [Case(variant, method, handler) for method in ("GET", "POST")]
+    gc.collect()
+    gc.freeze()  # imported code is not garbage: keep big frameworks from slowing others' GCs
+    for case in cases:
+        case.number = calibrate(case.timer, spec["target_seconds"])
+    for _ in range(spec["repeats"]):
+        for case in cases:
+            case.samples.append(case.timer.timeit(case.number) / case.number)
+    results: dict[str, dict[str, Any]] = {}
+    for case in cases:
+        check(case.label, case.method, case.handler(case.event, case.context))  # still right
+        results.setdefault(case.key, {})[case.method] = {
+            "per_call_s": case.samples,
+            "mutates_event": case.mutates_event,
+        }
     print(json.dumps(results))
 
 

@@ -89,5 +89,5 @@ def build_variants(workdir: Path, route_counts: tuple[int, ...], peers: list[str
         if "powertools" in peers:
             add("powertools", routes, sides.powertools_files(routes), "powertools_app", "handler")
         if "chalice" in peers:
-            add("chalice", routes, sides.chalice_files(routes), "app", "app")
+            add("chalice", routes, sides.chalice_files(routes), "chalice_app", "app")
     return variants

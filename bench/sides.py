@@ -127,4 +127,4 @@ def chalice_files(count: int) -> dict[str, str]:
         for name in route_names(count)
     )
     source = f'from chalice import Chalice, Response\n\napp = Chalice(app_name="bench")\n{routes}'
-    return {"app.py": source}
+    return {"chalice_app.py": source}  # `app` is taken by Tight in a shared process
