@@ -8,7 +8,6 @@ recording attaches to a fresh Session before any client exists.
 
 from __future__ import annotations
 
-import importlib
 import os
 import sys
 from typing import Any
@@ -70,30 +69,13 @@ def reset_clients() -> None:
         reset = getattr(module, "reset", None)
         if callable(reset):
             reset()
-    _fallback.clear()
 
 
 def current_session() -> Any:
     """The process-wide boto3 Session of Tight's clients."""
-    try:
-        boto3_client = importlib.import_module("tight.providers.aws.clients.boto3_client")
-    except ModuleNotFoundError as exc:
-        if exc.name != "tight.providers.aws.clients.boto3_client":
-            raise
-        return _fallback_session()
+    from tight.providers.aws.clients import boto3_client
+
     return boto3_client.session()
-
-
-_fallback: list[Any] = []
-
-
-def _fallback_session() -> Any:
-    """Only while `boto3_client` is missing (older vendored tight): a plain boto3 Session."""
-    if not _fallback:
-        import boto3
-
-        _fallback.append(boto3.session.Session())
-    return _fallback[0]
 
 
 def _truthy(value: str | None) -> bool:
