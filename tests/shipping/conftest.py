@@ -65,7 +65,10 @@ def get_handler(*args, **kwargs):
     client = boto3.session.Session(region_name="us-east-1").client("dynamodb")
     return {
         "statusCode": 200,
-        "body": {"service": client.meta.service_model.service_name, "stage": os.environ.get("STAGE")},
+        "body": {
+            "service": client.meta.service_model.service_name,
+            "stage": os.environ.get("STAGE"),
+        },
     }
 """
 
@@ -142,10 +145,13 @@ def make_wheel(
 
 
 def make_sdist(dest: Path, name: str, version: str, native: bool = False) -> Path:
-    """A setuptools sdist; `native=True` claims extension modules, so its wheel is platform-tagged."""
+    """A setuptools sdist; `native=True` claims extension modules: its wheel is platform-tagged."""
     root = f"{name}-{version}"
     files = {
-        "pyproject.toml": '[build-system]\nrequires = ["setuptools>=64"]\nbuild-backend = "setuptools.build_meta"\n',
+        "pyproject.toml": (
+            '[build-system]\nrequires = ["setuptools>=64"]\n'
+            'build-backend = "setuptools.build_meta"\n'
+        ),
         "setup.py": textwrap.dedent(
             f"""
             from setuptools import setup
