@@ -280,3 +280,23 @@ def test_the_zip_runs_in_a_clean_interpreter_with_only_boto3(
     assert results["files"]["tight"].startswith(str(unzipped / "app" / "vendored"))
     assert results["files"]["boto3"].startswith(str(boto))
     assert results["dev_modules"] == []
+
+
+@pytest.mark.slow
+def test_cli_warns_when_vendored_is_stale(vendored_app: Path, run_invoke) -> None:
+    # The vendored tight comes from this checkout, which may have changed since the module
+    # fixture vendored it: re-stamp it as fresh for the sources as they are now.
+    from tight.tasks.vendor import REQUIREMENTS_FILE, STAMP_FILE, fingerprint, read_requirements
+
+    config = load_config()
+    stamp_path = config.vendor_dir / STAMP_FILE
+    stamp = json.loads(stamp_path.read_text())
+    stamp["fingerprint"] = fingerprint(config, read_requirements(vendored_app / REQUIREMENTS_FILE))
+    stamp_path.write_text(json.dumps(stamp))
+    fresh = run_invoke(vendored_app, "artifact")
+    assert fresh.returncode == 0 and "warning" not in fresh.stdout, fresh.stdout
+    with (vendored_app / "requirements-vendor.txt").open("a") as handle:
+        handle.write("requests\n")
+    stale = run_invoke(vendored_app, "artifact")
+    assert stale.returncode == 0, stale.stdout
+    assert "does not match requirements-vendor.txt" in stale.stdout

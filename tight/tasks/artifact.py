@@ -213,8 +213,29 @@ def size_report(artifact: Artifact) -> list[str]:
 def artifact(c: Context, builds_dir: str = "") -> None:
     """Build builds/<name>-<version or content hash>.zip for Lambda, byte-identical per tree."""
     config = load_config()
+    stale = vendored_is_stale(config)
     built = build_artifact(config, Path(builds_dir).resolve() if builds_dir else None)
     print(f"wrote {built.path} ({built.files} files)")
     print(f"sha256:   {built.sha256}")
     for line in size_report(built):
         print(line)
+    if stale:
+        print(
+            f"warning: {config.vendor_dir.relative_to(config.root)} does not match "
+            "requirements-vendor.txt any more: run `invoke pip-install --requirements` and "
+            "build again"
+        )
+
+
+def vendored_is_stale(config: AppConfig) -> bool:
+    """The vendor stamp no longer matches the requirements (or local sources) it was built from."""
+    from tight.tasks.vendor import REQUIREMENTS_FILE, fingerprint, read_requirements, read_stamp
+
+    stamp = read_stamp(config.vendor_dir).get("fingerprint")
+    requirements = config.root / REQUIREMENTS_FILE
+    if not stamp or not requirements.is_file():
+        return False
+    try:
+        return stamp != fingerprint(config, read_requirements(requirements))
+    except TaskError:
+        return True
