@@ -425,3 +425,34 @@ def test_controller_module_gets_a_plain_handler(make_app, context):
     import app.functions.accounts.handler as module
 
     assert module.handler({"httpMethod": "DELETE"}, context)["statusCode"] == 204
+
+
+def test_cyclic_body_is_500_not_a_crash(make_app, context):
+    app = make_app(
+        {
+            "cycle": """
+            import tight.providers.aws.controllers.lambda_proxy_event as lambda_proxy
+            @lambda_proxy.get
+            def get(event):
+                body = {}
+                body['self'] = body
+                return {'body': body}
+            """
+        }
+    ).import_index()
+    assert app.cycle({"httpMethod": "GET"}, context)["statusCode"] == 500
+
+
+@pytest.mark.parametrize("body", [' {"a": 1} ', '{"a": 1}\n', b'{"a": 1}'])
+def test_json_with_whitespace_or_bytes(make_app, context, body):
+    app = make_app(
+        {
+            "echo": """
+            import tight.providers.aws.controllers.lambda_proxy_event as lambda_proxy
+            @lambda_proxy.post
+            def post(event):
+                return {'body': event['body']}
+            """
+        }
+    ).import_index()
+    assert app.echo({"httpMethod": "POST", "body": body}, context)["body"] == '{"a":1}'

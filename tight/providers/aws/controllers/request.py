@@ -51,7 +51,7 @@ def principal_id(event: dict) -> str | None:
     if not isinstance(request_context, dict):
         return None
     authorizer = request_context.get("authorizer")
-    if not isinstance(authorizer, dict):
+    if not authorizer or type(authorizer) is not dict:
         return None
     claims = authorizer.get("claims")
     if not isinstance(claims, dict):
@@ -92,10 +92,7 @@ def with_parsed_body(event: dict, body: str | bytes) -> dict:
     content_type = header(event, "content-type", "Content-Type")
     parsed: object
     if content_type is None or "json" in content_type:
-        try:
-            parsed = json.loads(body)
-        except ValueError as exc:
-            raise BadRequest(f"Request body is not valid JSON: {exc}") from None
+        parsed = parse_json(body)
     elif content_type.startswith("application/x-www-form-urlencoded"):
         parsed = _parse_form(_text(body))
     elif content_type.startswith("text/"):
@@ -105,6 +102,25 @@ def with_parsed_body(event: dict, body: str | bytes) -> dict:
     copy = dict(event)
     copy["body"] = parsed
     return copy
+
+
+_scan_json = json.decoder.JSONDecoder().scan_once  # the C scanner, without json.loads' layers
+
+
+def parse_json(body: str | bytes) -> object:
+    """The body as JSON; a malformed one raises BadRequest with json's own message."""
+    if type(body) is str:
+        try:
+            parsed, end = _scan_json(body, 0)
+        except (StopIteration, ValueError):
+            pass
+        else:
+            if end == len(body):
+                return parsed
+    try:  # whitespace, trailing text, bytes, or an error: json.loads has the exact answer
+        return json.loads(body)
+    except ValueError as exc:
+        raise BadRequest(f"Request body is not valid JSON: {exc}") from None
 
 
 def _decode_base64(body: str) -> bytes:

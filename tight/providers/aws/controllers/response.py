@@ -9,6 +9,10 @@ from __future__ import annotations
 
 import json
 
+TYPE_CHECKING = False  # not `typing.TYPE_CHECKING`: importing typing costs cold-start time
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
 DEFAULT_HEADERS: dict[str, str] = {"Access-Control-Allow-Origin": "*"}
 _default_headers: dict[str, str] = dict(DEFAULT_HEADERS)
 # Keys a handler may set that go to API Gateway untouched.
@@ -99,7 +103,22 @@ def _json_default(value: object) -> object:
     )
 
 
-_encode_json = json.JSONEncoder(separators=(",", ":"), default=_json_default).encode
+def _compact_json_encoder() -> Callable[[object], str]:
+    """Compact JSON (`{"hello":"world"}`) with one C encoder built once.
+
+    `JSONEncoder.encode` rebuilds the C encoder on every call, which cost more than the
+    encoding itself for typical bodies. A cyclic body raises RecursionError (still a 500).
+    """
+    make = getattr(json.encoder, "c_make_encoder", None)
+    if make is None:  # an interpreter without the C accelerator
+        return json.JSONEncoder(separators=(",", ":"), default=_json_default).encode
+    escape = json.encoder.encode_basestring_ascii
+    # markers, default, encoder, indent, key/item separators, sort_keys, skipkeys, allow_nan
+    chunks = make(None, _json_default, escape, None, ":", ",", False, False, True)
+    return lambda value: "".join(chunks(value, 0))
+
+
+_encode_json = _compact_json_encoder()
 
 
 def encode_body(body: object) -> tuple[str, bool, bool]:
