@@ -76,7 +76,7 @@ def test_contents_and_exclusions(vendored_app: Path) -> None:
         n
         for n in names
         if n.startswith(("tests/", "dynamo_db/", "builds/", ".git/", "app/vendored/tight/tasks/"))
-        or n.startswith("app/vendored/tight/testing/")
+        or n.startswith(("app/vendored/tight/testing/", "app/vendored/tight/templates/"))
         or n == "app/vendored/tight/core/test_helpers.py"
         or n in ("env.yml", "app/conftest.py", "app/.env")
         or "__pycache__" in n

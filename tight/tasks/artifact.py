@@ -33,8 +33,14 @@ COMPRESS_LEVEL = 9
 ZIPPED_LIMIT = 50 * 1024 * 1024
 UNZIPPED_LIMIT = 250 * 1024 * 1024
 
-# Inside the vendored Tight: the tasks, the test kit and the pytest plugin are dev-time only.
-TIGHT_DEV_ONLY = ("tight/tasks", "tight/testing", "tight/core/test_helpers.py")
+# Inside the vendored Tight: the tasks, the test kit, the pytest plugin and the templates
+# are dev-time only.
+TIGHT_DEV_ONLY = (
+    "tight/tasks",
+    "tight/testing",
+    "tight/templates",
+    "tight/core/test_helpers.py",
+)
 CACHE_DIRS = {"__pycache__", ".pytest_cache", ".mypy_cache", ".ruff_cache", ".hypothesis"}
 TEST_DIRS = {"tests", "test"}
 
