@@ -117,6 +117,15 @@ def load_env_file(root: Path) -> dict[str, str]:
     return {}
 
 
+def app_environment(root: Path) -> dict[str, str]:
+    """What the app's code sees locally: env.yml (or env.dist.yml), with NAME defaulting to
+    tight.yml's `name` as `invoke generate-env` and the deploy templates set it."""
+    values = load_env_file(root)
+    if "NAME" not in values and (root / CONFIG_FILE).is_file():
+        values["NAME"] = load_config(root).name
+    return values
+
+
 def apply_env(values: dict[str, str]) -> None:
     """Export env values without overriding what the shell already set."""
     for key, value in values.items():

@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from tight.tasks.config import apply_env, load_env_file
+from tight.tasks.config import app_environment, apply_env
 from tight.tasks.errors import TaskError
 
 
@@ -28,7 +28,7 @@ def discover_models(app_root: str | Path, *, load_env: bool = True) -> list[type
     if not models_dir.is_dir():
         return []
     if load_env:
-        apply_env(load_env_file(root))
+        apply_env(app_environment(root))
     _use_app(root)
     found: dict[int, type[Any]] = {}
     for path in sorted(models_dir.glob("*.py")):

@@ -15,10 +15,11 @@ from pathlib import Path
 from types import ModuleType
 
 import pytest
-import yaml
 
-MARKERS = ("app_index.py", "tight.yml")
-ENV_FILES = ("env.yml", "env.dist.yml")
+from tight.tasks.config import CONFIG_FILE, app_environment
+from tight.tasks.errors import TaskError
+
+MARKERS = ("app_index.py", CONFIG_FILE)
 
 
 def find_app_root(*starts: Path) -> Path:
@@ -40,23 +41,16 @@ def find_app_root(*starts: Path) -> Path:
 
 
 def load_env(root: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
-    """Export env.yml (or env.dist.yml) for this test, never overriding the shell's values."""
-    for name in ENV_FILES:
-        path = root / name
-        if not path.is_file():
-            continue
-        try:
-            data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-        except yaml.YAMLError as exc:
-            pytest.fail(f"{path} is not valid YAML: {exc}", pytrace=False)
-        if not isinstance(data, dict):
-            pytest.fail(f"{path} must be a mapping of NAME: value", pytrace=False)
-        values = {str(k): _env_str(v) for k, v in data.items()}
-        for key, value in values.items():
-            if key not in os.environ:
-                monkeypatch.setenv(key, value)
-        return values
-    return {}
+    """Export env.yml (or env.dist.yml) for this test, as `invoke generate-env` would have it:
+    NAME defaults to tight.yml's `name`. The shell's own values are never overridden."""
+    try:
+        values = app_environment(root)
+    except TaskError as exc:
+        pytest.fail(exc.message, pytrace=False)
+    for key, value in values.items():
+        if key not in os.environ:
+            monkeypatch.setenv(key, value)
+    return values
 
 
 def import_app_index(root: Path, monkeypatch: pytest.MonkeyPatch) -> ModuleType:
@@ -93,9 +87,3 @@ def forget_app_modules(root: Path) -> list[str]:
             forgotten.append(name)
     importlib.invalidate_caches()
     return forgotten
-
-
-def _env_str(value: object) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return "" if value is None else str(value)
