@@ -3,7 +3,77 @@
 from __future__ import annotations
 
 import os
+import textwrap
+from collections.abc import Callable
+from pathlib import Path
 
-from tight.testing.dynamodb_local import dynamodb_local  # noqa: F401  (the fixture)
+import pytest
+
+from tight.testing.dynamodb_local import (
+    dynamodb_local,  # noqa: F401  (the fixture)
+    ensure_installed,
+)
 
 os.environ.setdefault("AWS_EC2_METADATA_DISABLED", "true")
+
+REPO = Path(__file__).resolve().parents[2]
+INVOKE = REPO / ".venv" / "bin" / "invoke"
+
+ACCOUNT_MODEL = """\
+from flywheel import Model, Field, Engine
+import os
+
+# DynamoDB Model
+class Account(Model):
+    __metadata__ = {
+        '_name': '%s-%s-accounts' % (os.environ['NAME'], os.environ['STAGE']),
+        'throughput': {
+            'read': 1,
+            'write': 1
+        }
+    }
+
+    id = Field(type=str, hash_key=True)
+
+    # Constructor
+    def __init__(self, id):
+        self.id = id
+"""
+
+AppFactory = Callable[..., Path]
+
+
+@pytest.fixture
+def make_app(tmp_path: Path) -> AppFactory:
+    """Write a small Tight app (tight.yml, env.yml, tasks.py, app/models/*) into tmp_path.
+
+    `installed=True` links the cached DynamoDB Local jar and libraries into its dynamo_db/
+    (symlinks: no 60 MB copy per test); the data file stays the app's own.
+    """
+
+    def make(
+        name: str = "my-service",
+        stage: str = "dev",
+        models: dict[str, str] | None = None,
+        installed: bool = False,
+        folder: str = "app-root",
+    ) -> Path:
+        root = tmp_path / folder
+        (root / "app" / "models").mkdir(parents=True)
+        (root / "tight.yml").write_text(f"name: {name}\ndynamo_db: {{dir: dynamo_db}}\n")
+        (root / "env.yml").write_text(f"NAME: {name}\nSTAGE: {stage}\n")
+        (root / "tasks.py").write_text("from tight.tasks import ns\n")
+        (root / "app" / "__init__.py").write_text("")
+        (root / "app" / "models" / "__init__.py").write_text("")
+        for file_name, source in (models or {"Account": ACCOUNT_MODEL}).items():
+            path = root / "app" / "models" / f"{file_name}.py"
+            path.write_text(textwrap.dedent(source))
+        if installed:
+            install = ensure_installed()
+            target = root / "dynamo_db"
+            target.mkdir()
+            for item in ("DynamoDBLocal.jar", "DynamoDBLocal_lib", "README.txt"):
+                (target / item).symlink_to(install.dir / item)
+        return root
+
+    return make

@@ -607,6 +607,9 @@ def start_moto(port: int = 8000) -> RunningDatabase:
             "moto's server is not installed",
             "pip install 'moto[dynamodb,server]' (it comes with tight[dev])",
         ) from exc
+    import logging
+
+    logging.getLogger("werkzeug").setLevel(logging.ERROR)  # no line per request
     server = ThreadedMotoServer(ip_address=HOST, port=port, verbose=False)
     server.start()
     handle = RunningDatabase(
