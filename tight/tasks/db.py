@@ -15,7 +15,7 @@ from typing import Any
 from invoke import task
 
 from tight.tasks import dynamodb_local
-from tight.tasks.config import AppConfig, apply_env, load_config, load_env_file
+from tight.tasks.config import AppConfig, app_environment, apply_env, load_config
 from tight.tasks.errors import TaskError
 from tight.tasks.models import discover_models
 
@@ -76,7 +76,7 @@ def rundb(c, port=None, in_memory=False, reset=False, engine="java"):  # type: i
     if engine not in ENGINES:
         raise TaskError(f"--engine {engine!r} is not known", f"use one of {', '.join(ENGINES)}")
     port = int(port) if port is not None else config.dynamo_db_port
-    apply_env(load_env_file(config.root))
+    apply_env(app_environment(config.root))
     models = discover_models(config.root, load_env=False)  # a broken model stops us here
     started = time.monotonic()
     database = _start(config, engine, port, in_memory, reset)
