@@ -83,7 +83,6 @@ def rundb(c, port=None, in_memory=False, reset=False, engine="java"):  # type: i
     try:
         created, tables = dynamodb_local.create_tables(database.endpoint, models)
         ready = time.monotonic() - started
-        print()
         if created:
             print(f"Created the missing tables {created}")
         print(f"This engine has the following tables {tables}")
@@ -97,7 +96,9 @@ def rundb(c, port=None, in_memory=False, reset=False, engine="java"):  # type: i
         if database.running():
             print("\nstopping ...", flush=True)
         code = database.stop()
-        print(f"{_describe(database)} stopped" + (f" (exit code {code})" if code else ""))
+        # 143 / -15: the JVM ran its shutdown hooks after SIGTERM, i.e. a clean stop.
+        how = "cleanly" if code in (None, 0, 143, -signal.SIGTERM) else f"(exit code {code})"
+        print(f"{_describe(database)} stopped {how}", flush=True)
 
 
 def _start(
