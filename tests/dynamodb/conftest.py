@@ -3,21 +3,21 @@
 from __future__ import annotations
 
 import os
+import sys
 import textwrap
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 
-from tight.testing.dynamodb_local import (
-    dynamodb_local,  # noqa: F401  (the fixture)
-    ensure_installed,
-)
+# The `dynamodb_local` fixture comes from Tight's pytest plugin: importing it here as well
+# would give this folder a second session-scoped DynamoDB Local.
+from tight.testing.dynamodb_local import ensure_installed
 
 os.environ.setdefault("AWS_EC2_METADATA_DISABLED", "true")
 
 REPO = Path(__file__).resolve().parents[2]
-INVOKE = REPO / ".venv" / "bin" / "invoke"
+INVOKE = Path(sys.executable).with_name("invoke")  # the venv running these tests
 
 ACCOUNT_MODEL = """\
 from flywheel import Model, Field, Engine

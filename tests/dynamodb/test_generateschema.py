@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import ACCOUNT_MODEL, INVOKE, REPO
+from conftest import ACCOUNT_MODEL, INVOKE
 
 from tight.tasks.errors import TaskError
 from tight.tasks.schema import build_schemas, short_table_name
@@ -186,7 +186,7 @@ def test_every_generated_file_passes_cfn_lint(make_app, tmp_path: Path) -> None:
         wrapped = tmp_path / f"template-{path.name}"
         wrapped.write_text(yaml.safe_dump(template))
         lint = subprocess.run(
-            [str(REPO / ".venv" / "bin" / "cfn-lint"), str(wrapped)],
+            [str(INVOKE.with_name("cfn-lint")), str(wrapped)],
             capture_output=True,
             text=True,
             check=False,
