@@ -2,7 +2,7 @@
 
 Importing `tight` costs nothing: the runtime modules are imported by name when used.
 The seed's entry line `from app.vendored.tight... import app` imports this package under a
-second name; `tight._alias` makes every such name resolve to the one canonical `tight`
+second name; `tight.vendored_alias` makes every such name resolve to the one canonical `tight`
 modules, so handlers that `import tight...` share the same controller registry.
 """
 
@@ -15,7 +15,7 @@ if __name__ != "tight":  # imported under a vendored name such as `app.vendored.
     _parent = _os.path.dirname(_os.path.dirname(_os.path.abspath(__file__)))
     if "tight" not in _sys.modules and _parent not in _sys.path:
         _sys.path.insert(0, _parent)  # a vendored copy whose folder is not on sys.path yet
-    import tight._alias
+    import tight.vendored_alias
 
-    tight._alias.install(__name__)
+    tight.vendored_alias.install(__name__)
     _sys.modules[__name__] = _sys.modules["tight"]

@@ -30,7 +30,7 @@ SEED_APP_INIT = textwrap.dedent(
 )
 # What templates/app generates: the seed's lines, then the alias that lets the seed's
 # `from app.vendored.tight...` work while tight is only pip-installed (not yet vendored).
-GENERATED_APP_INIT = SEED_APP_INIT + "import tight._alias\ntight._alias.install()\n"
+GENERATED_APP_INIT = SEED_APP_INIT + "import tight.vendored_alias\ntight.vendored_alias.install()\n"
 SEED_APP_INDEX = "from app.vendored.tight.providers.aws.lambda_app import app as app\napp.run()\n"
 
 

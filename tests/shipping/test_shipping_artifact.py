@@ -67,7 +67,7 @@ def test_contents_and_exclusions(vendored_app: Path) -> None:
         "app/functions/hello/handler.py",
         "app/vendored/purepkg.py",
         "app/vendored/tight/__init__.py",
-        "app/vendored/tight/_alias.py",
+        "app/vendored/tight/vendored_alias.py",
         "app/vendored/tight/providers/aws/controllers/lambda_proxy_event.py",
         "app/vendored/tight/core/logger.py",
     ):

@@ -27,7 +27,7 @@ APP_FILES = {
             if path not in sys.path:
                 sys.path.insert(0, path)
 
-        from tight._alias import install as _alias_tight  # as the app template does
+        from tight.vendored_alias import install as _alias_tight  # as the app template does
 
         _alias_tight(__name__ + ".vendored.tight")
     """,

@@ -13,6 +13,6 @@ for folder in ("vendored", "lib", "models", "serializers", os.pardir):
 
 # The entry line `from app.vendored.tight... import app` and handlers' `import tight...` must
 # share one copy of Tight, vendored or only installed in your venv: alias the first to the second.
-from tight._alias import install as _alias_tight  # noqa: E402
+from tight.vendored_alias import install as _alias_tight  # noqa: E402
 
 _alias_tight(__name__ + ".vendored.tight")
