@@ -8,8 +8,6 @@ every `alias.<sub>` with the canonical `tight` / `tight.<sub>` module. The gener
 pip-installed); `tight/__init__.py` installs it too when it is itself imported under an alias.
 """
 
-from __future__ import annotations
-
 import importlib
 import sys
 from importlib.machinery import ModuleSpec
@@ -25,12 +23,12 @@ class _AliasLoader:
         self.canonical = canonical
         self.spec: ModuleSpec | None = None
 
-    def create_module(self, spec: ModuleSpec) -> ModuleType:
+    def create_module(self, spec: ModuleSpec) -> "ModuleType":
         module = importlib.import_module(self.canonical)
         self.spec = module.__spec__
         return module
 
-    def exec_module(self, module: ModuleType) -> None:
+    def exec_module(self, module: "ModuleType") -> None:
         # The import system stamped the alias spec on the shared module: restore its own.
         module.__spec__ = self.spec
 

@@ -6,8 +6,6 @@ object per line carrying the Lambda request id, written by a handler on `tight` 
 Outside Lambda (no root handler) a plain stderr handler is added to `tight`, not to root.
 """
 
-from __future__ import annotations
-
 import json
 import logging
 import os

@@ -3,8 +3,6 @@
 A module of its own so that dispatch can record the context without importing `logging`.
 """
 
-from __future__ import annotations
-
 current_context: object = None
 
 

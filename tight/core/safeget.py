@@ -1,7 +1,5 @@
 """`safeget`: read a value deep inside API Gateway events without a chain of `.get` calls."""
 
-from __future__ import annotations
-
 
 def safeget(dct: object, *keys: object) -> object:
     """Walk `dct` through `keys` (dict keys and list/tuple indexes); None if any step is missing.

@@ -11,8 +11,6 @@ it unchanged. Dispatch is one dict lookup on the request method; what a handler 
 (`event`, `context`, `principal_id`) is read once, at decoration.
 """
 
-from __future__ import annotations
-
 import sys
 
 from tight.core import request_state
@@ -65,10 +63,10 @@ if TYPE_CHECKING:
 
     Caller = Callable[[dict, object], object]
 # module name -> {HTTP method -> caller(event, context)}
-_routes: dict[str, dict[str, Caller]] = {}
+_routes: "dict[str, dict[str, Caller]]" = {}
 
 
-def _accepted_kwargs(func: Callable) -> frozenset[str]:
+def _accepted_kwargs(func: "Callable") -> frozenset[str]:
     """Which of event/context/principal_id `func` takes, from its code object (no `inspect`)."""
     code = getattr(func, "__code__", None)
     if code is None:  # a callable object, partial, builtin...: fall back to inspect, once
@@ -87,7 +85,7 @@ def _accepted_kwargs(func: Callable) -> frozenset[str]:
     return frozenset(names) & frozenset(_HANDLER_KWARGS)
 
 
-def _make_caller(func: Callable) -> Caller:
+def _make_caller(func: "Callable") -> "Caller":
     """A `caller(event, context)` passing `func` exactly the keyword arguments it accepts."""
     accepted = _accepted_kwargs(func)
     if accepted == {"event", "context", "principal_id"}:
@@ -115,8 +113,8 @@ def _make_caller(func: Callable) -> Caller:
     return caller
 
 
-def _register(method: str) -> Callable[[Callable], Callable]:
-    def decorator(func: Callable) -> Callable:
+def _register(method: str) -> "Callable[[Callable], Callable]":
+    def decorator(func: "Callable") -> "Callable":
         module_name = getattr(func, "__module__", None) or "__main__"
         caller = _make_caller(func)
         caller.__module__ = module_name
@@ -154,7 +152,7 @@ def _give_module_a_handler(module_name: str) -> None:
     module.handler = handler  # type: ignore[attr-defined]
 
 
-def routes_for(module_name: str) -> dict[str, Caller] | None:
+def routes_for(module_name: str) -> "dict[str, Caller] | None":
     """The routing table of a controller module, or None if it registered no handler."""
     table = _routes.get(module_name)
     if table is None:  # handlers defined in submodules of the controller's package
@@ -167,7 +165,7 @@ def routes_for(module_name: str) -> dict[str, Caller] | None:
     return table
 
 
-def dispatch(routes: dict[str, Caller], event: dict, context: object) -> object:
+def dispatch(routes: "dict[str, Caller]", event: dict, context: object) -> object:
     """Answer one event with the controller's handler for its method."""
     request_state.current_context = context
     try:
@@ -194,7 +192,7 @@ def dispatch(routes: dict[str, Caller], event: dict, context: object) -> object:
         return _internal_error(context, routes, method)
 
 
-def _unrouted(routes: dict[str, Caller], method: object, event: dict, context: object) -> dict:
+def _unrouted(routes: "dict[str, Caller]", method: object, event: dict, context: object) -> dict:
     """Lower-case methods, HEAD via GET, automatic CORS preflight, else 405 with Allow."""
     if isinstance(method, str) and method.upper() != method and method.upper() in routes:
         return dispatch(routes, {**event, "httpMethod": method.upper()}, context)
@@ -219,14 +217,14 @@ def _unrouted(routes: dict[str, Caller], method: object, event: dict, context: o
     return response
 
 
-def _allow(routes: dict[str, Caller]) -> str:
+def _allow(routes: "dict[str, Caller]") -> str:
     methods = {m for m in routes if m in METHODS} | {"OPTIONS"}
     if "GET" in methods:
         methods.add("HEAD")
     return ", ".join(m for m in METHODS if m in methods)
 
 
-def _handler_name(routes: dict[str, Caller], method: object) -> str:
+def _handler_name(routes: "dict[str, Caller]", method: object) -> str:
     caller = routes.get(method) if isinstance(method, str) else None
     if caller is None:
         caller = next(iter(routes.values()), None)
@@ -234,7 +232,7 @@ def _handler_name(routes: dict[str, Caller], method: object) -> str:
     return f"{caller.__module__}.{caller.__qualname__} ({method} handler)"
 
 
-def _non_dict(result: object, routes: dict[str, Caller], method: object) -> dict:
+def _non_dict(result: object, routes: "dict[str, Caller]", method: object) -> dict:
     """None means "nothing to say": 204. Anything else that is not a dict is a handler bug."""
     if result is None:
         return {"statusCode": 204, "headers": get_default_headers(), "body": ""}
@@ -250,14 +248,14 @@ def _non_dict(result: object, routes: dict[str, Caller], method: object) -> dict
     return error_response(500, "Internal server error", requestId=request_id)
 
 
-def _safe_proxy(result: dict, context: object, routes: dict[str, Caller], method: object) -> dict:
+def _safe_proxy(result: dict, context: object, routes: "dict[str, Caller]", method: object) -> dict:
     try:
         return to_proxy_response(result)
     except Exception:
         return _internal_error(context, routes, method)
 
 
-def _internal_error(context: object, routes: dict[str, Caller], method: object) -> dict:
+def _internal_error(context: object, routes: "dict[str, Caller]", method: object) -> dict:
     """500 with the request id; the traceback goes to the log once, never to the client."""
     from tight.core import logger
 

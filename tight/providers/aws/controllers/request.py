@@ -4,8 +4,6 @@ REST API v1 and ALB carry `httpMethod`; HTTP API v2 and Function URLs carry
 `requestContext.http.method`. Bodies are parsed here so handlers get Python objects.
 """
 
-from __future__ import annotations
-
 import json
 
 ACCEPTED_EVENTS = (

@@ -5,8 +5,6 @@ A dict/list body becomes compact JSON, a str body is sent as is, bytes are base6
 Tight's default headers sit *under* the handler's own: the handler always wins.
 """
 
-from __future__ import annotations
-
 import json
 
 TYPE_CHECKING = False  # not `typing.TYPE_CHECKING`: importing typing costs cold-start time
@@ -103,7 +101,7 @@ def _json_default(value: object) -> object:
     )
 
 
-def _compact_json_encoder() -> Callable[[object], str]:
+def _compact_json_encoder() -> "Callable[[object], str]":
     """Compact JSON (`{"hello":"world"}`) with one C encoder built once.
 
     `JSONEncoder.encode` rebuilds the C encoder on every call, which cost more than the

@@ -9,8 +9,6 @@ function per controller on the entry module. A controller's `handler.py` is impo
 first event, so a cold start costs the same with 1 controller or 50.
 """
 
-from __future__ import annotations
-
 import importlib
 import keyword
 import os
@@ -35,7 +33,7 @@ class AppError(RuntimeError):
     """The app's layout or entry module cannot produce controllers; the message says why."""
 
 
-def app_root(entry: ModuleType | None = None) -> str:
+def app_root(entry: "ModuleType | None" = None) -> str:
     """`TIGHT_APP_ROOT` if set, else the folder of the entry module (never the cwd)."""
     override = os.environ.get("TIGHT_APP_ROOT")
     if override:
@@ -96,7 +94,7 @@ def _split_words(name: str) -> list[str]:
     return word
 
 
-def make_controller(name: str, module_path: str) -> Controller:
+def make_controller(name: str, module_path: str) -> "Controller":
     """`controller(event, context)`: imports `module_path` on first use, then dispatches."""
     dispatch = lambda_proxy_event.dispatch
     routes: dict | None = None
@@ -128,7 +126,7 @@ def make_controller(name: str, module_path: str) -> Controller:
     return controller
 
 
-def _load(module_path: str) -> tuple[dict | None, Controller | None]:
+def _load(module_path: str) -> "tuple[dict | None, Controller | None]":
     """(routes, None) for a Tight controller, (None, handler) for a plain Lambda handler."""
     module = importlib.import_module(module_path)
     routes = lambda_proxy_event.routes_for(module_path)
@@ -144,7 +142,7 @@ def _load(module_path: str) -> tuple[dict | None, Controller | None]:
     )
 
 
-def create(current_module: ModuleType, root: str | None = None) -> list[str]:
+def create(current_module: "ModuleType", root: str | None = None) -> list[str]:
     """Attach one controller function per `app/functions/<name>/handler.py` to the module."""
     root = root or app_root(current_module)
     names = collect_controllers(root)
