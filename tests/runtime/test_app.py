@@ -48,21 +48,58 @@ def test_handlers_are_imported_on_first_event_only(make_app):
 
 @pytest.mark.parametrize("bad", ["my-controller", "2fast", "class"])
 def test_invalid_controller_folder_is_a_clear_error(make_app, bad):
-    app = make_app({bad: HELLO})
+    app = make_app({bad: HELLO, "good": HELLO})
+    index = app.import_index()  # import never scans, so a bad folder cannot break a cold start
+    assert index.good({"httpMethod": "GET"}, None)["statusCode"] == 200
     with pytest.raises(tight_app.AppError, match=f"{bad!r} is not a valid Python identifier"):
-        app.import_index()
+        tight_app.collect_controllers(str(app.root))
+    with pytest.raises(AttributeError, match="no controller"):
+        getattr(index, bad)
 
 
 def test_controllers_differing_only_in_case_are_rejected(make_app):
     app = make_app({"Accounts": HELLO, "accounts": HELLO})
     with pytest.raises(tight_app.AppError, match="differ only in case"):
-        app.import_index()
+        tight_app.collect_controllers(str(app.root))
 
 
-def test_controller_may_not_replace_an_entry_module_name(make_app):
+def test_controller_hidden_by_an_entry_module_name_is_rejected(make_app):
     app = make_app({"app": HELLO})
-    with pytest.raises(tight_app.AppError, match=r"would replace app_index\.app"):
-        app.import_index()
+    index = app.import_index()
+    with pytest.raises(tight_app.AppError, match=r"would be hidden by app_index\.app"):
+        tight_app.collect_controllers(str(app.root), index)
+
+
+def test_import_scans_nothing_and_each_controller_costs_one_check(make_app, monkeypatch):
+    import os
+
+    app = make_app({f"ctrl_{i}": HELLO for i in range(50)})
+    checked: list[str] = []
+    real_isfile = os.path.isfile
+
+    def counting_isfile(path):
+        checked.append(str(path))
+        return real_isfile(path)
+
+    def no_scandir(path):
+        raise AssertionError(f"scanned {path} at import")
+
+    monkeypatch.setattr(os, "scandir", no_scandir)
+    monkeypatch.setattr(os.path, "isfile", counting_isfile)
+    index = app.import_index()
+    assert index.ctrl_49({"httpMethod": "GET"}, None)["statusCode"] == 200
+    assert [p for p in checked if p.endswith("handler.py")] == [
+        str(app.root / "app" / "functions" / "ctrl_49" / "handler.py")
+    ]
+    assert index.ctrl_49 is index.ctrl_49  # created once, then a plain attribute
+    monkeypatch.undo()
+    assert {f"ctrl_{i}" for i in range(50)} <= set(dir(index))
+
+
+def test_unknown_attribute_is_an_attribute_error(make_app):
+    index = make_app({"alpha": HELLO}).import_index()
+    assert not hasattr(index, "beta")
+    assert not hasattr(index, "__wrapped__")
 
 
 def test_missing_functions_folder_is_a_clear_error(tmp_path):

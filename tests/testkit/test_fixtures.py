@@ -179,3 +179,11 @@ def test_no_app_is_a_clear_failure(project: Project) -> None:
     run = project.pytest()
     run.assert_outcomes(errors=1)
     assert "found no app_index.py or tight.yml" in run.stdout
+
+
+def test_a_bad_controller_folder_fails_the_tests_with_the_fix(project: Project) -> None:
+    _app(project).write("tests/test_fixtures.py", FIXTURE_TESTS)
+    project.write("app/functions/my-orders/handler.py", "")  # Lambda could never reach it
+    run = project.pytest("-k", "principal_id")
+    run.assert_outcomes(failed=1)
+    assert "'my-orders' is not a valid Python identifier" in run.stdout

@@ -16,6 +16,7 @@ from types import ModuleType
 
 import pytest
 
+from tight.providers.aws.lambda_app.app import AppError, collect_controllers
 from tight.tasks.config import CONFIG_FILE, app_environment
 from tight.tasks.errors import TaskError
 
@@ -63,7 +64,12 @@ def import_app_index(root: Path, monkeypatch: pytest.MonkeyPatch) -> ModuleType:
         )
     forget_app_modules(root)
     monkeypatch.syspath_prepend(str(root))
-    return importlib.import_module("app_index")
+    module = importlib.import_module("app_index")
+    try:  # Lambda never scans app/functions; the tests check the whole layout instead
+        collect_controllers(str(root), module)
+    except AppError as exc:
+        pytest.fail(f"{exc}", pytrace=False)
+    return module
 
 
 def forget_app_modules(root: Path) -> list[str]:

@@ -4,9 +4,10 @@
     from app.vendored.tight.providers.aws.lambda_app import app as app
     app.run()
 
-`run()` lists the controller folders (a directory scan, nothing imported) and puts one small
-function per controller on the entry module. A controller's `handler.py` is imported on its
-first event, so a cold start costs the same with 1 controller or 50.
+`run()` makes `app_index.<controller>` resolve for every `app/functions/<controller>/`: the
+folder is checked when Lambda first reads the attribute (nothing is scanned at import), and the
+controller's `handler.py` is imported on its first event, so a cold start costs the same with
+1 controller or 50.
 """
 
 import importlib
@@ -49,9 +50,13 @@ def app_root(entry: "ModuleType | None" = None) -> str:
     return os.path.dirname(os.path.abspath(path))
 
 
-def collect_controllers(root: str | None = None) -> list[str]:
-    """Sorted names of the folders under `<root>/app/functions` that hold a `handler.py`."""
-    root = root or app_root()
+def collect_controllers(root: str | None = None, module: "ModuleType | None" = None) -> list[str]:
+    """Sorted names of the folders under `<root>/app/functions` that hold a `handler.py`.
+
+    Raises AppError for a name that cannot be a controller: not an identifier, a keyword,
+    two names differing only in case, or (given the entry `module`) a name it already uses.
+    """
+    root = root or app_root(module)
     functions = os.path.join(root, FUNCTIONS_DIR)
     try:
         entries = list(os.scandir(functions))
@@ -66,6 +71,13 @@ def collect_controllers(root: str | None = None) -> list[str]:
         if entry.is_dir() and os.path.isfile(os.path.join(entry.path, HANDLER_FILE))
     )
     _check_names(names, functions)
+    for name in names if module is not None else ():
+        existing = module.__dict__.get(name)
+        if existing is not None and not hasattr(existing, "tight_module"):
+            raise AppError(
+                f"controller {name!r} would be hidden by {module.__name__}.{name} "
+                f"({type(existing).__name__}); rename app/functions/{name}"
+            )
     return names
 
 
@@ -142,24 +154,48 @@ def _load(module_path: str) -> "tuple[dict | None, Controller | None]":
     )
 
 
-def create(current_module: "ModuleType", root: str | None = None) -> list[str]:
-    """Attach one controller function per `app/functions/<name>/handler.py` to the module."""
+def create(current_module: "ModuleType", root: str | None = None) -> None:
+    """Make `current_module.<name>` the controller of every `app/functions/<name>/handler.py`.
+
+    Nothing is scanned here: a module `__getattr__` (PEP 562) checks the one folder asked for
+    when Lambda first reads `app_index.<name>`, then caches the controller on the module. So a
+    cold start costs the same with 1 controller or 50. `collect_controllers(root, module)`
+    validates the whole layout; the test kit and the deploy tasks call it.
+    """
     root = root or app_root(current_module)
-    names = collect_controllers(root)
     if root not in sys.path:
         sys.path.insert(0, root)  # so `app.functions.<name>.handler` imports from this app
-    for name in names:
-        existing = getattr(current_module, name, None)
-        if existing is not None and not hasattr(existing, "tight_module"):
-            raise AppError(
-                f"controller {name!r} would replace {current_module.__name__}.{name} "
-                f"({type(existing).__name__}); rename app/functions/{name}"
-            )
-        setattr(current_module, name, make_controller(name, f"app.functions.{name}.handler"))
-    return names
+    functions = os.path.join(root, FUNCTIONS_DIR)
+    module_name = current_module.__name__
+    fallback = current_module.__dict__.get("__getattr__")
+
+    def __getattr__(name: str) -> "Controller":
+        if _could_be_controller(name) and os.path.isfile(
+            os.path.join(functions, name, HANDLER_FILE)
+        ):
+            controller = make_controller(name, f"app.functions.{name}.handler")
+            setattr(current_module, name, controller)
+            return controller
+        if fallback is not None:
+            return fallback(name)
+        raise AttributeError(
+            f"module {module_name!r} has no attribute {name!r}: there is no controller "
+            f"{os.path.join(functions, name, HANDLER_FILE)}"
+        )
+
+    def __dir__() -> list[str]:
+        return sorted(set(current_module.__dict__) | set(collect_controllers(root)))
+
+    current_module.__getattr__ = __getattr__  # type: ignore[method-assign]
+    current_module.__dir__ = __dir__  # type: ignore[method-assign]
 
 
-def run(module_name: str | None = None) -> list[str]:
+def _could_be_controller(name: str) -> bool:
+    """Cheap filter before touching the disk: dunders and tools' probes are never controllers."""
+    return name[:1] != "_" and name.isidentifier() and not keyword.iskeyword(name)
+
+
+def run(module_name: str | None = None) -> None:
     """`create()` on the entry module: the caller's module, or `module_name` if given."""
     if module_name is None:
         module_name = sys._getframe(1).f_globals.get("__name__", DEFAULT_ENTRY_MODULE)
@@ -169,9 +205,4 @@ def run(module_name: str | None = None) -> list[str]:
             f"run() cannot find the entry module {module_name!r} in sys.modules: call "
             "app.run() at the top level of app_index.py, or pass run('your_entry_module')"
         )
-    try:
-        return create(module)
-    except AppError:
-        raise
-    except Exception as exc:
-        raise AppError(f"could not create the controllers of {module_name}: {exc}") from exc
+    create(module)
