@@ -112,7 +112,7 @@ def local_db_env(endpoint: str) -> dict[str, str]:
 
 def summary_line(output: str, *needles: str) -> str:
     """The last line of a command's output that mentions one of `needles`."""
-    lines = [line.strip() for line in output.splitlines() if any(n in line for n in needles)]
+    lines = [line.strip("= ") for line in output.splitlines() if any(n in line for n in needles)]
     return lines[-1] if lines else output.strip().splitlines()[-1] if output.strip() else ""
 
 
