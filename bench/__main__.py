@@ -5,27 +5,14 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
-import tempfile
 from pathlib import Path
 
 from bench import report, runner
 from bench.errors import BenchError
+from tight.tasks.files import write_atomic
 
 DEFAULT_OUT = Path(__file__).resolve().parent / "results"
-
-
-def _write_atomically(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    try:
-        with os.fdopen(fd, "w") as file:
-            file.write(text)
-        os.replace(temp, path)
-    except BaseException:
-        os.unlink(temp)
-        raise
 
 
 def _parse_sides(value: str) -> tuple[str, ...]:
@@ -56,8 +43,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"bench: error: {error}", file=sys.stderr)
         return 1
     text = report.markdown(measurements)
-    _write_atomically(args.out / "latest.md", text)
-    _write_atomically(
+    write_atomic(args.out / "latest.md", text)
+    write_atomic(
         args.out / "latest.json", json.dumps(report.as_json(measurements), indent=2) + "\n"
     )
     print(text)

@@ -11,9 +11,7 @@ builds it (same bytes for the same tree), so the template never names a zip that
 
 from __future__ import annotations
 
-import os
 import re
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -25,6 +23,7 @@ from tight.tasks.artifact import build_artifact
 from tight.tasks.config import AppConfig, load_config
 from tight.tasks.env import read_dist
 from tight.tasks.errors import TaskError
+from tight.tasks.files import write_atomic
 
 FORMATS = {"sam": "template.yaml", "serverless": "serverless.yml"}
 DEFAULT_TIMEOUT = 29  # API Gateway's integration timeout: a longer Lambda is never awaited
@@ -327,17 +326,6 @@ def render(stack: Stack, fmt: str) -> str:
         width=1000,
     )
     return header + body
-
-
-def write_atomic(path: Path, text: str) -> None:
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def generate(config: AppConfig, fmt: str = "sam", artifact: str = "") -> tuple[Path, Stack]:

@@ -7,7 +7,6 @@ tests, DynamoDB Local) and is git-ignored and never packaged, because it may hol
 from __future__ import annotations
 
 import os
-import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -17,6 +16,7 @@ from invoke import Context, task
 
 from tight.tasks.config import AppConfig, load_config
 from tight.tasks.errors import TaskError
+from tight.tasks.files import write_atomic
 
 DIST_FILE = "env.dist.yml"
 ENV_FILE = "env.yml"
@@ -81,14 +81,7 @@ def write_env(root: Path, values: Mapping[str, Any]) -> Path:
     """Atomic: a reader never sees half a file."""
     path = root / ENV_FILE
     text = HEADER + yaml.safe_dump(dict(values), default_flow_style=False, sort_keys=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{ENV_FILE}.", dir=root)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write_atomic(path, text)
     return path
 
 

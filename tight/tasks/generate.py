@@ -26,6 +26,7 @@ from invoke import task
 import tight
 from tight.tasks.config import AppConfig, load_config
 from tight.tasks.errors import TaskError
+from tight.tasks.files import write_atomic
 
 TEMPLATES_ENV = "TIGHT_TEMPLATES_DIR"
 TEMPLATE_NAMES = ("app", "function", "model")
@@ -224,24 +225,13 @@ def add_vendor_requirements(path: Path, pins: list[str]) -> list[str]:
         return []
     if text and not text.endswith("\n"):
         text += "\n"
-    _write_atomic(path, text + "".join(f"{pin}\n" for pin in added))
+    write_atomic(path, text + "".join(f"{pin}\n" for pin in added))
     return added
 
 
 def _requirement_name(line: str) -> str:
     match = re.match(r"\s*([A-Za-z0-9][A-Za-z0-9._-]*)", line.split("#")[0])
     return match.group(1).lower().replace("_", "-") if match else ""
-
-
-def _write_atomic(path: Path, text: str) -> None:
-    fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-        os.replace(temp, path)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
 
 
 def _show(path: Path, config: AppConfig) -> str:

@@ -14,7 +14,6 @@ give the same bytes, and every file is written atomically after all models were 
 from __future__ import annotations
 
 import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +22,7 @@ from invoke import task
 
 from tight.tasks.config import load_config
 from tight.tasks.errors import TaskError
+from tight.tasks.files import write_atomic
 from tight.tasks.models import discover_models
 
 BILLING_MODES = ("PROVISIONED", "PAY_PER_REQUEST")
@@ -164,20 +164,12 @@ def build_schemas(app_root: Path) -> dict[str, str]:
     return files
 
 
-def write_atomic(path: Path, text: str) -> bool:
-    """Write via a temp file + rename; returns False (and leaves mtime) when unchanged."""
+def write_if_changed(path: Path, text: str) -> bool:
+    """Write atomically; returns False (and leaves the mtime) when the bytes are unchanged."""
     data = text.encode("utf-8")
     if path.is_file() and path.read_bytes() == data:
         return False
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as out:
-            out.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write_atomic(path, data)
     return True
 
 
@@ -191,6 +183,6 @@ def generateschema(c):  # type: ignore[no-untyped-def]
         return
     for file_name, text in sorted(files.items()):
         path = config.schemas_dir / file_name
-        changed = write_atomic(path, text)
+        changed = write_if_changed(path, text)
         state = "wrote" if changed else "unchanged"
         print(f"{state:9} {path.relative_to(config.root)}")

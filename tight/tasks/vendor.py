@@ -30,6 +30,7 @@ from invoke import Context, task
 
 from tight.tasks.config import AppConfig, load_config
 from tight.tasks.errors import TaskError
+from tight.tasks.files import write_atomic
 
 REQUIREMENTS_FILE = "requirements-vendor.txt"
 STAMP_FILE = ".tight-vendor-stamp.json"
@@ -442,10 +443,7 @@ def append_requirements(path: Path, specs: Sequence[Spec]) -> None:
     if current and not current.endswith("\n"):
         current += "\n"
     current += "".join(f"{spec.text}\n" for spec in specs)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    with os.fdopen(fd, "w", encoding="utf-8") as handle:
-        handle.write(current)
-    os.replace(tmp, path)
+    write_atomic(path, current)
 
 
 @dataclass

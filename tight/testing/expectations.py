@@ -11,13 +11,13 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, NoReturn
 
 import yaml
 
+from tight.tasks.files import write_atomic
 from tight.testing.recording import how_to_record, is_record_mode
 
 
@@ -54,15 +54,7 @@ def write_expectation(path: Path, response: Mapping[str, Any]) -> None:
     if not isinstance(data["body"], (str, type(None))):
         data["body"] = json.dumps(data["body"], separators=(",", ":"))
     text = yaml.safe_dump(data, default_flow_style=None, sort_keys=True, allow_unicode=True)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-        os.replace(temp, path)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
+    write_atomic(path, text)
 
 
 def parse_body(body: Any) -> Any:
