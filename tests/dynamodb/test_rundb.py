@@ -120,6 +120,28 @@ def test_rundb_moto_engine_says_it_is_an_emulator(make_app) -> None:
     assert "emulator" in run["output"] and "not the official" in run["output"]
 
 
+def test_ctrl_c_at_any_point_after_start_is_a_stop_request_not_an_exception() -> None:
+    """rundb exits 0 only if a Ctrl-C landing between two statements cannot raise."""
+    from tight.tasks.db import _StopRequest, _wait_for_stop
+
+    class Running:
+        process = None
+        output = ()
+
+        def running(self) -> bool:
+            return True
+
+    before = signal.getsignal(signal.SIGINT)
+    stop = _StopRequest()
+    try:
+        os.kill(os.getpid(), signal.SIGINT)  # would raise KeyboardInterrupt with the default
+        _wait_for_stop(Running(), stop)  # returns at once: the request was recorded
+        assert stop.event.is_set()
+    finally:
+        stop.restore()
+    assert signal.getsignal(signal.SIGINT) is before
+
+
 def with_sentinel(app: Path) -> Path:
     """A stand-in for the user's data, which no failing run may delete."""
     data = app / "dynamo_db" / "shared-local-instance.db"

@@ -8,6 +8,7 @@ stops the JVM cleanly on Ctrl-C.
 from __future__ import annotations
 
 import signal
+import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -80,6 +81,7 @@ def rundb(c, port=None, in_memory=False, reset=False, engine="java"):  # type: i
     models = discover_models(config.root, load_env=False)  # a broken model stops us here
     started = time.monotonic()
     database = _start(config, engine, port, in_memory, reset)
+    stop = _StopRequest()  # from here on Ctrl-C is a stop request, never an exception
     try:
         created, tables = dynamodb_local.create_tables(database.endpoint, models)
         ready = time.monotonic() - started
@@ -91,11 +93,14 @@ def rundb(c, port=None, in_memory=False, reset=False, engine="java"):  # type: i
             f"(pid {database.pid or 'in-process'}). Press Ctrl-C to stop.",
             flush=True,
         )
-        _wait_for_interrupt(database)
+        _wait_for_stop(database, stop)
     finally:
         if database.running():
             print("\nstopping ...", flush=True)
-        code = database.stop()
+        try:
+            code = database.stop()
+        finally:
+            stop.restore()
         # 143 / -15: the JVM ran its shutdown hooks after SIGTERM, i.e. a clean stop.
         how = "cleanly" if code in (None, 0, 143, -signal.SIGTERM) else f"(exit code {code})"
         print(f"{_describe(database)} stopped {how}", flush=True)
@@ -148,20 +153,28 @@ def _describe(database: dynamodb_local.RunningDatabase) -> str:
     return f"DynamoDB Local {database.version}"
 
 
-def _wait_for_interrupt(database: dynamodb_local.RunningDatabase) -> None:
+class _StopRequest:
+    """SIGINT/SIGTERM set a flag instead of raising, so a Ctrl-C that lands between two
+    statements (say, just after the ready line) still ends in a clean stop and exit 0."""
+
+    def __init__(self) -> None:
+        self.event = threading.Event()
+        self.previous = {
+            sig: signal.signal(sig, self._request) for sig in (signal.SIGINT, signal.SIGTERM)
+        }
+
+    def _request(self, signum: int, frame: Any) -> None:
+        self.event.set()
+
+    def restore(self) -> None:
+        for sig, handler in self.previous.items():
+            signal.signal(sig, handler)
+
+
+def _wait_for_stop(database: dynamodb_local.RunningDatabase, stop: _StopRequest) -> None:
     """Block until Ctrl-C or SIGTERM; a JVM that dies on its own is an error."""
-
-    def on_term(signum: int, frame: Any) -> None:
-        raise KeyboardInterrupt
-
-    previous = signal.signal(signal.SIGTERM, on_term)
-    try:
-        while database.running():
-            time.sleep(0.2)
-    except KeyboardInterrupt:
-        return
-    finally:
-        signal.signal(signal.SIGTERM, previous)
-    code = database.process.returncode if database.process else "?"
-    tail = "\n".join(list(database.output)[-10:])
-    raise TaskError(f"DynamoDB Local stopped unexpectedly (exit code {code})\n{tail}")
+    while not stop.event.wait(0.2):
+        if not database.running():
+            code = database.process.returncode if database.process else "?"
+            tail = "\n".join(list(database.output)[-10:])
+            raise TaskError(f"DynamoDB Local stopped unexpectedly (exit code {code})\n{tail}")
