@@ -62,16 +62,23 @@ def find_app_root(start: Path | None = None) -> Path:
     )
 
 
+def read_yaml_mapping(path: Path) -> dict[str, Any]:
+    """A YAML file that must hold a mapping (tight.yml, env files); bad ones say why."""
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except yaml.YAMLError as exc:
+        fix = f"fix the syntax of {path.name}"
+        raise TaskError(f"{path} is not valid YAML: {exc}", fix) from exc
+    if not isinstance(data, dict):
+        raise TaskError(f"{path} must be a mapping of NAME: value, got {type(data).__name__}")
+    return {str(key): value for key, value in data.items()}
+
+
 def load_config(root: Path | None = None) -> AppConfig:
     """Parse `tight.yml` at the app root; every bad value is named with its fix."""
     root = find_app_root(root)
     path = root / CONFIG_FILE
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except yaml.YAMLError as exc:
-        raise TaskError(f"{path} is not valid YAML: {exc}", "fix the syntax in tight.yml") from exc
-    if not isinstance(data, dict):
-        raise TaskError(f"{path} must be a mapping of settings, got {type(data).__name__}")
+    data = read_yaml_mapping(path)
     name = data.get("name")
     if not isinstance(name, str) or not name.strip():
         raise TaskError(f"{path} has no `name`", "add a line such as `name: my-service`")
@@ -110,10 +117,7 @@ def load_env_file(root: Path) -> dict[str, str]:
     for candidate in ("env.yml", "env.dist.yml"):
         path = root / candidate
         if path.is_file():
-            data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-            if not isinstance(data, dict):
-                raise TaskError(f"{path} must be a mapping of NAME: value")
-            return {str(k): _env_str(v) for k, v in data.items()}
+            return {key: _env_str(value) for key, value in read_yaml_mapping(path).items()}
     return {}
 
 

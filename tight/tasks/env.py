@@ -14,7 +14,7 @@ from typing import Any
 import yaml
 from invoke import Context, task
 
-from tight.tasks.config import AppConfig, load_config
+from tight.tasks.config import AppConfig, load_config, read_yaml_mapping
 from tight.tasks.errors import TaskError
 from tight.tasks.files import write_atomic
 
@@ -35,13 +35,7 @@ def read_dist(root: Path) -> dict[str, Any]:
             f"{path} does not exist",
             "create it with the variables your app expects, e.g. `STAGE: dev`",
         )
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except yaml.YAMLError as exc:
-        raise TaskError(f"{path} is not valid YAML: {exc}", "fix its syntax") from exc
-    if not isinstance(data, dict):
-        raise TaskError(f"{path} must be a mapping of NAME: value, got {type(data).__name__}")
-    return {str(key): value for key, value in data.items()}
+    return read_yaml_mapping(path)
 
 
 def coerce(shell_value: str, default: Any) -> Any:
