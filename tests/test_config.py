@@ -47,3 +47,9 @@ def test_bad_tight_yml_names_the_problem(tmp_path, tight_yml, message):
 def test_no_tight_yml_says_how_to_make_an_app(tmp_path):
     with pytest.raises(TaskError, match="cookiecutter"):
         load_config(tmp_path)
+
+
+def test_malformed_env_file_is_a_task_error_not_a_traceback(tmp_path):
+    write_app(tmp_path, env_dist="STAGE: [unclosed\n")
+    with pytest.raises(TaskError, match=r"env\.dist\.yml is not valid YAML"):
+        app_environment(tmp_path)
