@@ -118,3 +118,21 @@ def test_a_broken_app_index_answers_like_a_failed_lambda_and_recovers(
     assert served.output.count("Traceback") == 1
     edit(entry, good)
     assert served.request("GET", "/readonly")[0] == 200
+
+
+def test_a_malformed_answer_is_a_502_with_the_reason_logged(own_app: Path, serve) -> None:  # type: ignore[no-untyped-def]
+    write_function(
+        own_app,
+        "readonly",
+        "import tight.providers.aws.controllers.lambda_proxy_event as lambda_proxy\n\n\n"
+        "@lambda_proxy.get\ndef get_handler():\n    return {'passthrough': 'not a response'}\n",
+    )
+    served = serve(own_app)
+    status, headers, text = served.request("GET", "/readonly")
+    assert (status, json.loads(text)) == (502, {"message": "Internal server error"})
+    assert headers["x-amzn-ErrorType"] == "InternalServerErrorException"
+    output = served.wait_for_output("malformed proxy response")
+    assert (
+        "app_index.readonly answered a malformed proxy response: the function returned a str"
+        in (output)
+    )
