@@ -18,6 +18,7 @@ TASK_MODULES: tuple[str, ...] = (
     "env",
     "artifact",
     "deploy_templates",
+    "serve",
 )
 
 
