@@ -30,12 +30,12 @@ from invoke import Context, task
 
 from tight.tasks.config import AppConfig, load_config
 from tight.tasks.errors import TaskError
-from tight.tasks.files import write_atomic
+from tight.tasks.files import TEMP_PREFIX, write_atomic
 
 REQUIREMENTS_FILE = "requirements-vendor.txt"
 STAMP_FILE = ".tight-vendor-stamp.json"
 # Bump when the vendoring recipe changes, so old stamps stop matching.
-RECIPE_VERSION = 1
+RECIPE_VERSION = 2
 
 # What every python3.10-3.13 Lambda runtime already has in /var/runtime: the SDK and its
 # dependency closure. AWS documents the SDK (boto3); the rest is what boto3 needs to import.
@@ -203,9 +203,22 @@ def fingerprint(config: AppConfig, specs: Sequence[Spec]) -> str:
 
 def read_stamp(vendor_dir: Path) -> dict[str, object]:
     try:
-        return json.loads((vendor_dir / STAMP_FILE).read_text(encoding="utf-8"))
+        stamp = json.loads((vendor_dir / STAMP_FILE).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return {}
+    return stamp if isinstance(stamp, dict) else {}
+
+
+def is_up_to_date(vendor_dir: Path, fingerprint_: str) -> bool:
+    """The stamp matches AND everything it lists is still there (`rm -rf app/vendored/*`
+    keeps the dot-file stamp: that folder is not up to date)."""
+    stamp = read_stamp(vendor_dir)
+    if not vendor_dir.is_dir() or stamp.get("fingerprint") != fingerprint_:
+        return False
+    entries = stamp.get("entries")
+    if not isinstance(entries, list) or not entries:
+        return False
+    return all((vendor_dir / str(entry)).exists() for entry in entries)
 
 
 # --- wheels -------------------------------------------------------------------------------
@@ -419,6 +432,92 @@ def trim_runtime_provided(target: Path, explicit: Iterable[str]) -> tuple[list[s
     return removed, kept
 
 
+# --- where vendoring may write ---------------------------------------------------------------
+
+# Never inside vendor_dir: replacing it would delete the app's own code and settings.
+APP_CODE = (
+    "app/functions",
+    "app/models",
+    "app/lib",
+    "app/serializers",
+    "app_index.py",
+    "tight.yml",
+    "tests",
+    "schemas",
+    "requirements-vendor.txt",
+    "env.dist.yml",
+)
+# May sit at the top of a vendor folder without being listed in its manifest.
+HARMLESS = (*MARKER_FILES, STAMP_FILE, "__pycache__")
+
+
+def check_vendor_location(config: AppConfig) -> Path:
+    """vendor_dir, resolved, if it is a dedicated folder inside the app; refuse it otherwise.
+
+    pip-install replaces the whole folder, so `vendor_dir: .`, `app`, `../x` or `/home/me`
+    in a tight.yml (perhaps from a cloned repository) would delete what they name.
+    """
+    root = config.root.resolve()
+    vendor_dir = config.vendor_dir.resolve()
+    shown = config.raw.get("vendor_dir", "app/vendored")
+    fix = "set `vendor_dir: app/vendored` in tight.yml (a folder only pip-install writes)"
+    if not vendor_dir.is_relative_to(root):
+        raise TaskError(f"vendor_dir {shown!r} is {vendor_dir}, outside the app {root}", fix)
+    if vendor_dir == root:
+        raise TaskError(f"vendor_dir {shown!r} is the app folder itself", fix)
+    for code in (*APP_CODE, config.dynamo_db_dir.relative_to(config.root).as_posix()):
+        if (root / code).resolve().is_relative_to(vendor_dir):
+            raise TaskError(
+                f"vendor_dir {shown!r} holds the app's {code}: pip-install would replace it", fix
+            )
+    return vendor_dir
+
+
+def manifest(vendor_dir: Path) -> set[str]:
+    """The top-level names a previous pip-install put into vendor_dir (from its stamp; for a
+    stamp older than the manifest, from the RECORD files of the distributions it holds)."""
+    stamp = read_stamp(vendor_dir)
+    if not stamp:
+        return set()
+    entries = stamp.get("entries")
+    if isinstance(entries, list):
+        return {str(entry) for entry in entries}
+    found = set()
+    for info in vendor_dir.glob("*.dist-info"):
+        found.add(info.name)
+        record = info / "RECORD"
+        if record.is_file():
+            for line in record.read_text(encoding="utf-8", errors="replace").splitlines():
+                top = line.split(",", 1)[0].strip('"').split("/", 1)[0]
+                if top and top != "..":
+                    found.add(top)
+    return found
+
+
+def check_replaceable(vendor_dir: Path, config: AppConfig) -> None:
+    """Refuse to replace a folder holding anything pip-install did not put there."""
+    if not vendor_dir.exists():
+        return
+    shown = vendor_dir.relative_to(config.root.resolve()).as_posix()
+    if not vendor_dir.is_dir():
+        raise TaskError(
+            f"vendor_dir {shown} is a file, not a folder",
+            "move it away, or set another `vendor_dir` in tight.yml",
+        )
+    allowed = manifest(vendor_dir) | set(HARMLESS)
+    foreign = sorted(entry.name for entry in vendor_dir.iterdir() if entry.name not in allowed)
+    if foreign:
+        listed = ", ".join(foreign[:5]) + (
+            f" and {len(foreign) - 5} more" if len(foreign) > 5 else ""
+        )
+        raise TaskError(
+            f"{shown} holds {listed}, which `invoke pip-install` did not put there; "
+            "replacing the folder would delete them",
+            "move your own modules to app/lib (or delete them), or point `vendor_dir` in "
+            "tight.yml at a folder of its own",
+        )
+
+
 # --- the swap -------------------------------------------------------------------------------
 
 
@@ -428,7 +527,7 @@ def swap_in(new: Path, vendor_dir: Path) -> None:
         for marker in MARKER_FILES:
             if (vendor_dir / marker).is_file() and not (new / marker).exists():
                 shutil.copy2(vendor_dir / marker, new / marker)
-        old = vendor_dir.with_name(f".{vendor_dir.name}.old-{os.getpid()}")
+        old = vendor_dir.with_name(f"{TEMP_PREFIX}{vendor_dir.name}-old-{os.getpid()}")
         os.replace(vendor_dir, old)
         os.replace(new, vendor_dir)
         shutil.rmtree(old, ignore_errors=True)
@@ -490,12 +589,13 @@ def vendor(
     if not specs:
         raise TaskError(f"{req_path} lists no requirement", "add one, e.g. `tight`")
     stamp = fingerprint(config, specs)
-    vendor_dir = config.vendor_dir
-    if vendor_dir.is_dir() and read_stamp(vendor_dir).get("fingerprint") == stamp:
+    vendor_dir = check_vendor_location(config)
+    if is_up_to_date(vendor_dir, stamp):
         return VendorResult(up_to_date=True)
+    check_replaceable(vendor_dir, config)
 
     vendor_dir.parent.mkdir(parents=True, exist_ok=True)
-    work = Path(tempfile.mkdtemp(prefix=f".{vendor_dir.name}.tmp-", dir=vendor_dir.parent))
+    work = Path(tempfile.mkdtemp(prefix=f"{TEMP_PREFIX}vendor-", dir=vendor_dir.parent))
     try:
         target = work / "target"
         install_for_lambda(config, specs, target, work / "wheels", pip)
@@ -511,6 +611,7 @@ def vendor(
                     "requirements": [spec.text for spec in specs],
                     "installed": installed,
                     "removed": removed,
+                    "entries": sorted(os.listdir(target)),
                 },
                 indent=2,
             )
