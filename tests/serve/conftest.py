@@ -30,8 +30,10 @@ def _echo(event, context):
     return {
         "statusCode": 200,
         "body": {"event": event, "function_name": context.function_name},
-        "multiValueHeaders": {"Set-Cookie": ["session=abc; Path=/", "theme=dark; Path=/"]},
+        # Tight shapes these for the event: REST gets Set-Cookie multi-value headers,
+        # an HTTP API `cookies` and comma-joined headers.
         "cookies": ["session=abc; Path=/", "theme=dark; Path=/"],
+        "multiValueHeaders": {"X-Multi-Answer": ["1", "2"]},
         "headers": {"X-Echo": "yes"},
     }
 

@@ -120,8 +120,11 @@ def test_a_malformed_rest_answer_is_refused_with_the_reason(answer: object, reas
 
 
 def test_v2_cookies_become_set_cookie_and_an_answer_without_status_is_a_json_200() -> None:
-    response = gateway.http_v2_response({"statusCode": 200, "cookies": ["a=1", "b=2"]}, "r")
+    response = gateway.http_v2_response(
+        {"statusCode": 200, "cookies": ["a=1", "b=2"], "multiValueHeaders": {"X-M": ["1"]}}, "r"
+    )
     assert [v for k, v in response.headers if k == "Set-Cookie"] == ["a=1", "b=2"]
+    assert "X-M" not in dict(response.headers)  # not part of payload 2.0: ignored
     inferred = gateway.http_v2_response({"hello": "world"}, "r")
     assert inferred.status == 200
     assert json.loads(inferred.body) == {"hello": "world"}

@@ -101,6 +101,7 @@ def test_repeated_headers_a_cookie_and_cookies_set_in_the_answer(server: Served)
     assert event["headers"]["Cookie"] == "a=1; b=2"
     assert headers.get_all("Set-Cookie") == ["session=abc; Path=/", "theme=dark; Path=/"]
     assert headers["X-Echo"] == "yes"
+    assert headers.get_all("X-Multi-Answer") == ["1", "2"]
 
 
 def test_a_proxy_path_reaches_its_function_with_the_proxy_parameter(server: Served) -> None:
