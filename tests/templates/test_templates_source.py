@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.templates.helpers import REPO, TEMPLATES, cookiecutter, tree
+from tests.templates.helpers import PYTHON, REPO, TEMPLATES, cookiecutter, run, tree
 
 
 def load_source_module():
@@ -174,3 +174,14 @@ def test_nothing_tight_writes_can_resolve_to_pypis_tight() -> None:
         if pypi_tight.search(line) and "tight_names" not in str(path)
     ]
     assert offenders == []
+
+
+@pytest.mark.slow
+def test_a_relative_template_path_still_finds_its_checkout(workspace: Path, env) -> None:
+    """`cookiecutter templates/app` from the checkout, with a PWD that says nothing."""
+    args = [PYTHON, "-m", "cookiecutter", "--no-input", "templates/app", "-o", str(workspace)]
+    result = run(args, REPO, {**env, "PWD": "/nonexistent"})
+    assert result.returncode == 0, result.stdout
+    assert requirement_lines(workspace / "my_service/requirements-vendor.txt") == [
+        f"tight-lambda @ {REPO.as_uri()}"
+    ]
