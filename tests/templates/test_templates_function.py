@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 from pathlib import Path
 
 import pytest
 
-from tests.templates.helpers import PYTHON, invoke, run
+from tests.templates.helpers import PYTHON, TEMPLATES, invoke, run
 from tests.templates.helpers import pytest as run_pytest
 
 pytestmark = pytest.mark.slow
@@ -119,3 +120,18 @@ def test_app_init_does_not_invite_breaking_the_app(new_app: Path) -> None:
     docstring = text.split('"""')[1]
     assert "Keep this file as it is" in docstring
     assert not re.search(r"\b(empty|remove|delete)\b", docstring, re.IGNORECASE), docstring
+
+
+def test_byte_code_of_installed_templates_is_not_copied(new_app: Path, env, tmp_path) -> None:
+    """pip compiles every .py file of an installed Tight, its templates' test files too."""
+    templates = tmp_path / "templates"
+    shutil.copytree(TEMPLATES, templates)
+    unit = next((templates / "function").rglob("test_unit_*.py")).parent
+    (unit / "__pycache__").mkdir()
+    (unit / "__pycache__" / "test_unit_x.cpython-311.pyc").write_bytes(b"\0")
+    result = invoke(
+        new_app, {**env, "TIGHT_TEMPLATES_DIR": str(templates)}, "generate-function", "widgets"
+    )
+    assert result.returncode == 0, result.stdout
+    assert list(new_app.rglob("test_unit_x*")) == []
+    assert "__pycache__" not in result.stdout

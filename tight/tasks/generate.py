@@ -132,10 +132,13 @@ def rendered(template: Path, context: dict[str, str]) -> Iterator[dict[Path, Pat
             raise TaskError(
                 f"rendering {template.name} failed: {exc}", "see the error printed above"
             ) from exc
+        # An installed Tight may hold byte code of its templates (pip compiles every .py
+        # file, these included): never copy it into the app.
         yield {
             Path(folder, name).relative_to(project): Path(folder, name)
             for folder, _, names in os.walk(project)
             for name in names
+            if "__pycache__" not in Path(folder).parts and not name.endswith(".pyc")
         }
     finally:
         shutil.rmtree(scratch, ignore_errors=True)

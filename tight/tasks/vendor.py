@@ -295,6 +295,34 @@ def prepare_local(spec: Spec, config: AppConfig, wheel_dir: Path, pip: PipRunner
     return str(wheel)
 
 
+_VCS = re.compile(r"^(\S+\s*@\s*)?(git|hg|svn|bzr)\+")
+
+
+def is_vcs(spec: Spec) -> bool:
+    """`tight-lambda @ git+https://...@<commit>`: what apps rendered from a git URL ship."""
+    return spec.local is None and bool(_VCS.match(spec.text))
+
+
+def prepare_vcs(spec: Spec, config: AppConfig, wheel_dir: Path, pip: PipRunner) -> str:
+    """A VCS requirement is built into a wheel here (pip's --only-binary would refuse it);
+    only pure-Python code can be built for Lambda this way."""
+    try:
+        wheel = build_wheel(spec.text, wheel_dir, pip)
+    except _BuildFailed as exc:
+        raise TaskError(
+            f"could not build a wheel from {spec.text!r}:\n    {exc}",
+            f"check the URL and the commit in {REQUIREMENTS_FILE}",
+        ) from exc
+    if not is_pure(wheel) and not _fits(wheel, config):
+        raise TaskError(
+            f"{spec.text!r} gives {wheel.name}, which is native code for this machine, "
+            f"not for {describe_platform(config)}",
+            "build it inside a Lambda build image and list the resulting .whl in "
+            f"{REQUIREMENTS_FILE}",
+        )
+    return str(wheel)
+
+
 def _fits(wheel: Path, config: AppConfig) -> bool:
     py = "cp" + config.python_version.replace(".", "")
     platforms = set(lambda_platforms(config))
@@ -321,7 +349,14 @@ def install_for_lambda(
     """pip install --target with Lambda's tags; sdist-only pure packages are built and retried."""
     built_dir = wheel_dir / "built"
     built_dir.mkdir(parents=True, exist_ok=True)
-    lines = [prepare_local(s, config, wheel_dir, pip) if s.local else s.text for s in specs]
+    lines = [
+        prepare_local(s, config, wheel_dir, pip)
+        if s.local
+        else prepare_vcs(s, config, wheel_dir, pip)
+        if is_vcs(s)
+        else s.text
+        for s in specs
+    ]
     built: set[str] = set()
     while True:
         requirements = wheel_dir / "requirements.txt"
