@@ -255,3 +255,19 @@ def test_query_and_cookie_helpers_for_each_source(echo):
     raw = {**listed, "rawQueryString": "a=1%2C2&a=3&e=", "queryStringParameters": {"a": "1,2,3"}}
     body = json.loads(echo(raw, None)["body"])
     assert body["query"] == {"a": ["1,2", "3"], "e": [""]} and body["one"] == "3"
+
+
+def test_test_kit_builds_alb_multi_value_events(echo):
+    from tight.testing.events import make_event
+
+    event = make_event(
+        "GET", "/", query={"a": ["x y", "2"]}, version="alb", multi_value_headers=True
+    )
+    assert "headers" not in event and event["multiValueQueryStringParameters"] == {
+        "a": ["x%20y", "2"]
+    }
+    answer = echo(event, None)
+    assert answer["multiValueHeaders"]["Set-Cookie"] == ["s=1; Path=/", "t=2"]
+    assert json.loads(answer["body"])["query"] == {"a": ["x y", "2"]}
+    with pytest.raises(ValueError, match="multi_value_headers is an ALB target group setting"):
+        make_event("GET", version="v2", multi_value_headers=True)
