@@ -216,15 +216,9 @@ def dispatch(routes: "dict[str, Caller]", event: dict, context: object) -> objec
             value = event.get("headers")
             if value:
                 event["headers"] = value.copy()
-            value = event.get("multiValueHeaders")
-            if value:
-                event["multiValueHeaders"] = value.copy()
             value = event.get("queryStringParameters")
             if value:
                 event["queryStringParameters"] = value.copy()
-            value = event.get("multiValueQueryStringParameters")
-            if value:
-                event["multiValueQueryStringParameters"] = value.copy()
             value = event.get("pathParameters")
             if value:
                 event["pathParameters"] = value.copy()
