@@ -155,8 +155,6 @@ def mutate(event):
     event["pathParameters"] = {"id": "changed"}
     event.pop("queryStringParameters", None)
     event["headers"]["X-Mutated"] = "yes"
-    event["multiValueHeaders"]["X-Mutated"] = ["yes"]
-    event["multiValueQueryStringParameters"]["q"] = ["changed"]
     event["stageVariables"] = None
     return {'statusCode': 200}
 """

@@ -17,6 +17,7 @@ from tight.core import request_state
 from tight.providers.aws.controllers.request import (
     ACCEPTED_EVENTS,
     HTTP,
+    REST,
     BadRequest,
     UnsupportedEventError,
     classify,
@@ -184,11 +185,55 @@ def dispatch(routes: "dict[str, Caller]", event: dict, context: object) -> objec
 
     Raises UnsupportedEventError for an event that is not an HTTP request (an authorizer,
     WebSocket, Bedrock agent or VPC Lattice event): that is a wiring mistake, not a request.
+    The REST v1 path is written out here (not in helpers) because it is the warm path.
     """
-    source, method = classify(event)
+    try:
+        method = event["httpMethod"]
+        request_context = event.get("requestContext")
+    except (KeyError, TypeError, IndexError, AttributeError):
+        method = request_context = None
+    if (
+        type(method) is str
+        and type(request_context) is dict
+        and "elb" not in request_context
+        and "connectionId" not in request_context
+        and "methodArn" not in event
+        and method
+    ):
+        source = REST
+    else:  # ALB, HTTP API v2, Function URL, hand-written events, or not a request at all
+        source, method = classify(event)
     token = _set_context(context)
     try:
-        return _respond(routes, source, method, event, context)
+        caller = routes.get(method)
+        if caller is None:
+            return _unrouted(routes, source, method, event, context)
+        body = event.get("body")
+        if body and type(body) is not dict:
+            event = with_parsed_body(event, body)
+        else:  # handler_event(event), inlined: the handler's own top level and maps
+            event = event.copy()
+            value = event.get("headers")
+            if value:
+                event["headers"] = value.copy()
+            value = event.get("queryStringParameters")
+            if value:
+                event["queryStringParameters"] = value.copy()
+            value = event.get("pathParameters")
+            if value:
+                event["pathParameters"] = value.copy()
+        result = caller(event, context)
+        if type(result) is not dict:
+            return _non_dict(result, routes, method, source)
+        if method != "HEAD":
+            return to_proxy_response(result, source)
+        return _without_body(to_proxy_response(result, source))
+    except HttpExitException as exc:
+        return _safe_proxy(exc, context, routes, method, source)
+    except BadRequest as exc:
+        return for_source(error_response(400, str(exc)), source)
+    except Exception:
+        return _internal_error(context, routes, method, source)
     finally:
         _reset_context(token)
 
@@ -208,7 +253,8 @@ def _respond(
         result = caller(event, context)
         if type(result) is not dict:
             return _non_dict(result, routes, method, source)
-        return to_proxy_response(result, source)
+        response = to_proxy_response(result, source)
+        return _without_body(response) if method == "HEAD" else response
     except HttpExitException as exc:
         return _safe_proxy(exc, context, routes, method, source)
     except BadRequest as exc:
@@ -226,11 +272,7 @@ def _unrouted(
         return _respond(routes, source, upper, _with_method(event, source, upper), context)
     if method == "HEAD" and "GET" in routes:
         response = _respond(routes, source, "GET", _with_method(event, source, "GET"), context)
-        if isinstance(response, dict):
-            response = {**response, "body": ""}
-            if "isBase64Encoded" in response:
-                response["isBase64Encoded"] = False
-        return response
+        return _without_body(response)
     allow = _allow(routes)
     if method == "OPTIONS":
         headers = get_default_headers()
@@ -244,6 +286,15 @@ def _unrouted(
     response = error_response(405, f"Method {method} is not allowed here; allowed: {allow}")
     response["headers"]["Allow"] = allow
     return for_source(response, source)
+
+
+def _without_body(response: object) -> object:
+    """A HEAD answer: the GET answer's status and headers, no body (RFC 9110, 9.3.2)."""
+    if isinstance(response, dict) and "statusCode" in response:
+        response = {**response, "body": ""}
+        if "isBase64Encoded" in response:
+            response["isBase64Encoded"] = False
+    return response
 
 
 def _with_method(event: dict, source: int, method: str) -> dict:

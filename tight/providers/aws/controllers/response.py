@@ -88,8 +88,15 @@ def exit_with_response(
 
 def set_default_headers(headers: dict[str, str]) -> None:
     """Replace the headers every response starts from (handler headers override them)."""
-    global _default_headers
+    global _default_headers, _json_headers
     _default_headers = {str(key): str(value) for key, value in headers.items()}
+    _json_headers = _with_json_type(_default_headers)
+
+
+def _with_json_type(headers: dict[str, str]) -> dict[str, str]:
+    if _has_content_type(headers):
+        return dict(headers)
+    return {**headers, "Content-Type": "application/json"}
 
 
 def get_default_headers() -> dict[str, str]:
@@ -167,12 +174,15 @@ def to_proxy_response(result: dict, source: int = REST) -> dict:
     else:
         text, _, is_base64 = encode_body(body)
     own_headers = result.get("headers")
+    encoded = text and text is not body and not is_base64  # a body Tight encoded as JSON
     if own_headers:
         headers = {**_default_headers, **_stringify_headers(own_headers)}
+        if encoded and not _has_content_type(headers):
+            headers["Content-Type"] = "application/json"
+    elif encoded:
+        headers = _json_headers.copy()  # the defaults with a JSON Content-Type, built once
     else:
         headers = _default_headers.copy()
-    if text and text is not body and not is_base64 and not _has_content_type(headers):
-        headers["Content-Type"] = "application/json"  # only for bodies Tight encoded as JSON
     status = result.get("statusCode", 200)
     if type(status) is not int:
         status = _status_code(status)
@@ -341,3 +351,6 @@ def _status_code(status: object) -> int:
     if isinstance(status, int) and not isinstance(status, bool):  # e.g. HTTPStatus
         return int(status)
     raise InvalidResponse(f"'statusCode' must be an int such as 200, got {status!r}")
+
+
+_json_headers = _with_json_type(_default_headers)
