@@ -30,7 +30,7 @@ from invoke import Context, task
 
 from tight.tasks.config import AppConfig, load_config
 from tight.tasks.errors import TaskError
-from tight.tasks.files import TEMP_PREFIX, write_atomic
+from tight.tasks.files import TEMP_PREFIX, read_utf8, write_atomic
 
 REQUIREMENTS_FILE = "requirements-vendor.txt"
 STAMP_FILE = ".tight-vendor-stamp.json"
@@ -154,7 +154,7 @@ def read_requirements(path: Path) -> list[Spec]:
     if not path.is_file():
         return []
     specs = []
-    for raw in path.read_text(encoding="utf-8").splitlines():
+    for raw in read_utf8(path).splitlines():
         line = raw.split(" #", 1)[0].strip()
         if line and not line.startswith("#"):
             specs.append(parse_spec(line, path.parent))
