@@ -432,6 +432,24 @@ def trim_runtime_provided(target: Path, explicit: Iterable[str]) -> tuple[list[s
     return removed, kept
 
 
+def drop_build_paths(target: Path) -> None:
+    """Remove each distribution's direct_url.json (and its RECORD line): pip records there
+    the absolute path of the wheel it installed, a random temp folder under this clone, so two
+    clones would ship different bytes (and the build machine's paths)."""
+    for info in target.glob("*.dist-info"):
+        direct_url = info / "direct_url.json"
+        if not direct_url.is_file():
+            continue
+        direct_url.unlink()
+        record = info / "RECORD"
+        if record.is_file():
+            entry = f"{info.name}/direct_url.json,"
+            lines = record.read_text(encoding="utf-8").splitlines(keepends=True)
+            record.write_text(
+                "".join(line for line in lines if not line.startswith(entry)), encoding="utf-8"
+            )
+
+
 # --- where vendoring may write ---------------------------------------------------------------
 
 # Never inside vendor_dir: replacing it would delete the app's own code and settings.
@@ -601,6 +619,7 @@ def vendor(
         install_for_lambda(config, specs, target, work / "wheels", pip)
         explicit = {spec.name for spec in specs if spec.name}
         removed, kept = trim_runtime_provided(target, explicit)
+        drop_build_paths(target)
         installed = sorted(installed_distributions(target))
         (target / STAMP_FILE).write_text(
             json.dumps(
