@@ -10,6 +10,8 @@ import importlib
 
 from invoke import Collection, Task
 
+from tight.tasks.errors import clear_os_errors
+
 TASK_MODULES: tuple[str, ...] = (
     "db",
     "schema",
@@ -29,6 +31,8 @@ def build_namespace() -> Collection:
         module = importlib.import_module(f"tight.tasks.{name}")
         for value in vars(module).values():
             if isinstance(value, Task) and value.__module__ == module.__name__:
+                if not getattr(value.body, "__wrapped__", None):
+                    value.body = clear_os_errors(value.body)  # never a traceback
                 namespace.add_task(value)
     return namespace
 

@@ -23,6 +23,7 @@ from invoke import Context, task
 
 from tight.tasks.config import AppConfig, load_config
 from tight.tasks.errors import TaskError
+from tight.tasks.files import TEMP_PREFIX, default_mode
 
 BUILDS_DIR = "builds"
 TOP_FILES = ("app_index.py", "env.dist.yml", "tight.yml")
@@ -266,7 +267,7 @@ def build_artifact(config: AppConfig, builds_dir: Path | None = None) -> Artifac
     entries = collect(config)
     builds = builds_dir or config.root / BUILDS_DIR
     builds.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".artifact-", suffix=".zip", dir=builds)
+    fd, tmp = tempfile.mkstemp(prefix=f"{TEMP_PREFIX}artifact-", suffix=".zip", dir=builds)
     try:
         with os.fdopen(fd, "w+b") as handle:
             unzipped = write_zip(entries, handle)
@@ -280,6 +281,7 @@ def build_artifact(config: AppConfig, builds_dir: Path | None = None) -> Artifac
             )
         label = config.version or digest[:12]
         final = builds / f"{config.name}-{label}.zip"
+        os.chmod(tmp, default_mode())  # mkstemp makes 0600: CI or Docker users could not read it
         os.replace(tmp, final)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

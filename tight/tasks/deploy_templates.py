@@ -28,6 +28,35 @@ from tight.tasks.files import write_atomic
 FORMATS = {"sam": "template.yaml", "serverless": "serverless.yml"}
 DEFAULT_TIMEOUT = 29  # API Gateway's integration timeout: a longer Lambda is never awaited
 DEFAULT_MEMORY = 256
+TIMEOUTS = range(1, 901)  # Lambda: 1 s to 15 min
+MEMORY = range(128, 10241)  # Lambda: 128 MB to 10,240 MB
+# One path segment: what API Gateway accepts, or a {param}.
+PATH = re.compile(r"/\Z|(/([A-Za-z0-9._~-]+|\{[A-Za-z0-9_]+\}))+\Z")
+# Lambda's documented limit for all of a function's environment variables together.
+LAMBDA_ENV_LIMIT = 4 * 1024
+# Set by Lambda itself; a template that sets one fails to deploy (cfn-lint E3663).
+RESERVED_ENV = frozenset(
+    {
+        "_HANDLER",
+        "_X_AMZN_TRACE_ID",
+        "AWS_DEFAULT_REGION",
+        "AWS_REGION",
+        "AWS_EXECUTION_ENV",
+        "AWS_LAMBDA_FUNCTION_NAME",
+        "AWS_LAMBDA_FUNCTION_MEMORY_SIZE",
+        "AWS_LAMBDA_FUNCTION_VERSION",
+        "AWS_LAMBDA_INITIALIZATION_TYPE",
+        "AWS_LAMBDA_LOG_GROUP_NAME",
+        "AWS_LAMBDA_LOG_STREAM_NAME",
+        "AWS_ACCESS_KEY",
+        "AWS_ACCESS_KEY_ID",
+        "AWS_SECRET_ACCESS_KEY",
+        "AWS_SESSION_TOKEN",
+        "AWS_LAMBDA_RUNTIME_API",
+        "LAMBDA_TASK_ROOT",
+        "LAMBDA_RUNTIME_DIR",
+    }
+)
 # What SAM's DynamoDBCrudPolicy grants; the Serverless template grants the same.
 CRUD_ACTIONS = (
     "dynamodb:GetItem",
@@ -110,7 +139,7 @@ def load_functions(config: AppConfig) -> list[Function]:
             f"app/functions/<name>/handler.py",
             "fix the names under `functions:` in tight.yml",
         )
-    functions, ids = [], {}
+    functions, ids, paths = [], {}, {}
     for name in names:
         settings = config.functions.get(name) or {}
         if not isinstance(settings, dict):
@@ -122,6 +151,14 @@ def load_functions(config: AppConfig) -> list[Function]:
                 "and not contain {proxy+} (added for you)",
                 f"use e.g. `path: /{name}`",
             )
+        path = check_path(name, path)
+        if path in paths:
+            raise TaskError(
+                f"tight.yml: functions {paths[path]} and {name} both answer on {path} "
+                "(API Gateway allows one function per path and method)",
+                f"give {name} its own path, e.g. `{name}: {{path: /{name}}}`",
+            )
+        paths[path] = name
         fid = logical_id(name, "Function")
         if fid in ids:
             raise TaskError(f"functions {ids[fid]} and {name} both map to the id {fid}")
@@ -131,11 +168,67 @@ def load_functions(config: AppConfig) -> list[Function]:
                 name=name,
                 logical_id=fid,
                 path=path,
-                timeout=int(settings.get("timeout", DEFAULT_TIMEOUT)),
-                memory=int(settings.get("memory_size", DEFAULT_MEMORY)),
+                timeout=setting_in_range(name, settings, "timeout", DEFAULT_TIMEOUT, TIMEOUTS),
+                memory=setting_in_range(name, settings, "memory_size", DEFAULT_MEMORY, MEMORY),
             )
         )
     return functions
+
+
+def check_path(name: str, path: str) -> str:
+    """`/accounts/` and `/accounts` are one API Gateway resource: normalised, then checked."""
+    normal = path.rstrip("/") or "/"
+    if "//" in path or not PATH.match(normal):
+        raise TaskError(
+            f"tight.yml: functions.{name}.path {path!r} is not an API Gateway path: use "
+            "segments of letters, digits and - . _ ~ (or {param}), separated by single /",
+            f"use e.g. `path: /{name}`",
+        )
+    return normal
+
+
+def setting_in_range(
+    name: str, settings: dict[str, Any], key: str, default: int, allowed: range
+) -> int:
+    """`timeout: abc` or `memory_size: 10` named here, not by a traceback or a failed deploy."""
+    value = settings.get(key, default)
+    text = str(value).strip()
+    number = int(text) if not isinstance(value, bool) and text.isdigit() else None
+    if number is None or number not in allowed:
+        raise TaskError(
+            f"tight.yml: functions.{name}.{key} {value!r} must be a whole number from "
+            f"{allowed.start} to {allowed.stop - 1} (Lambda's limits)",
+            f"use e.g. `{key}: {default}`, or delete it for the default ({default})",
+        )
+    return number
+
+
+def check_environment(environment: dict[str, Any]) -> None:
+    """What Lambda would refuse at deploy time, refused now: a reserved name, a value that is
+    not text, more than 4 KB in all."""
+    reserved = sorted(key for key in environment if key in RESERVED_ENV)
+    if reserved:
+        raise TaskError(
+            f"env.dist.yml sets {', '.join(reserved)}, which Lambda reserves and sets itself "
+            "(a deploy would fail)",
+            "remove it from env.dist.yml; for local runs put it in env.yml (never deployed) "
+            "or export it in the shell",
+        )
+    nested = sorted(key for key, value in environment.items() if isinstance(value, (dict, list)))
+    if nested:
+        raise TaskError(
+            f"env.dist.yml: {', '.join(nested)} must be text, a number or true/false, "
+            "not a mapping or a list (environment variables are strings)",
+            "write the value as one string, e.g. JSON in quotes, and parse it in the code",
+        )
+    size = sum(len(k.encode()) + len(_env_value(v).encode()) for k, v in environment.items())
+    if size > LAMBDA_ENV_LIMIT:
+        raise TaskError(
+            f"the function's environment variables total {size} bytes, over Lambda's "
+            f"{LAMBDA_ENV_LIMIT}-byte (4 KB) limit for all variables together",
+            "keep large values in SSM Parameter Store, Secrets Manager or S3, and put only "
+            "their names in env.dist.yml",
+        )
 
 
 def load_tables(config: AppConfig) -> list[Table]:
@@ -175,6 +268,7 @@ def load_tables(config: AppConfig) -> list[Table]:
 
 def load_stack(config: AppConfig, code: str) -> Stack:
     dist = read_dist(config.root)
+    check_environment({**dist, "NAME": config.name, "STAGE": dist.get("STAGE") or "dev"})
     environment = {key: _env_value(value) for key, value in sorted(dist.items())}
     stage = environment.pop("STAGE", "") or "dev"
     environment.pop("NAME", None)
@@ -332,6 +426,7 @@ def generate(config: AppConfig, fmt: str = "sam", artifact: str = "") -> tuple[P
     """Write the template for `fmt`; builds the artifact unless one is named."""
     if fmt not in RENDERERS:
         raise TaskError(f"unknown format {fmt!r}", f"use one of {', '.join(RENDERERS)}")
+    load_stack(config, "")  # every setting checked before the artifact is built
     if artifact:
         code_path = Path(artifact).resolve()
         if not code_path.is_file():

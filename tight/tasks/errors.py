@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import errno
+import functools
+from collections.abc import Callable
+from typing import Any
+
 from invoke.exceptions import Exit
 
 
@@ -18,3 +23,37 @@ class TaskError(Exit):
         super().__init__(message, code=code)
         self.problem = problem
         self.fix = fix
+
+
+# What the user can do about an OSError no task expected (a read-only app, a full disk).
+_OS_ERROR_FIXES = {
+    errno.EROFS: "make the app's folder writable (it is on a read-only file system)",
+    errno.EACCES: "make the app's folder writable and readable by you",
+    errno.EPERM: "make the app's folder writable and readable by you",
+    errno.ENOSPC: "free some disk space and run the task again",
+    errno.EDQUOT: "free some disk space and run the task again",
+    errno.ENAMETOOLONG: "use a shorter name (or a shallower folder)",
+}
+
+
+def os_error(exc: OSError) -> TaskError:
+    """`error: /app/x: Read-only file system` with the fix, for an OSError from any task."""
+    where = f"{exc.filename}: " if exc.filename else ""
+    return TaskError(f"{where}{exc.strerror or exc}", os_error_fix(exc))
+
+
+def os_error_fix(exc: OSError) -> str:
+    return _OS_ERROR_FIXES.get(exc.errno or 0, "check the file named above and run the task again")
+
+
+def clear_os_errors(body: Callable[..., Any]) -> Callable[..., Any]:
+    """Wrap a task body so an OSError it did not handle is an `error:`/`fix:`, not a traceback."""
+
+    @functools.wraps(body)
+    def task_body(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return body(*args, **kwargs)
+        except OSError as exc:
+            raise os_error(exc) from exc
+
+    return task_body

@@ -6,7 +6,7 @@ import os
 import tempfile
 from pathlib import Path
 
-from tight.tasks.errors import TaskError
+from tight.tasks.errors import TaskError, os_error_fix
 
 # Every temp file or folder Tight makes inside an app starts with this, so a killed run's
 # leftovers are recognisable (and ignored by the generated app's .gitignore).
@@ -46,8 +46,21 @@ def write_atomic(path: Path, data: str | bytes, *, mode: int | None = None) -> N
 
 def write_error(path: Path, exc: OSError) -> TaskError:
     """`error: could not write <file>: Read-only file system`, with the fix."""
-    where = exc.filename or path
-    return TaskError(
-        f"could not write {where}: {exc.strerror or exc}",
-        "make the app's folder writable (or free some disk space) and run the task again",
-    )
+    return TaskError(f"could not write {path}: {exc.strerror or exc}", os_error_fix(exc))
+
+
+def read_utf8(path: Path, missing_ok: bool = False) -> str:
+    """A text file the user edits (requirements, YAML): a non-UTF-8 byte is named, with the
+    fix, before any task writes anything based on it."""
+    try:
+        return path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        if missing_ok:
+            return ""
+        raise
+    except UnicodeDecodeError as exc:
+        line = exc.object[: exc.start].count(b"\n") + 1
+        raise TaskError(
+            f"{path} is not UTF-8 text (byte {exc.object[exc.start]:#04x} on line {line})",
+            f"save {path.name} as UTF-8",
+        ) from exc

@@ -26,7 +26,7 @@ from invoke import task
 import tight
 from tight.tasks.config import AppConfig, load_config
 from tight.tasks.errors import TaskError
-from tight.tasks.files import write_atomic
+from tight.tasks.files import read_utf8, write_atomic
 
 TEMPLATES_ENV = "TIGHT_TEMPLATES_DIR"
 DISTRIBUTION = "tight-lambda"  # PyPI's `tight` is an unrelated 2017 release
@@ -226,6 +226,7 @@ def generate_model(c, name):  # type: ignore[no-untyped-def]
             f"model {class_name} already exists at {_show(target, config)}",
             "pick another name; generate-model never overwrites a model",
         )
+    read_utf8(config.root / "requirements-vendor.txt", missing_ok=True)  # fail before writing
     with rendered(templates / "model", {"model_name": name}) as files:
         written = install(files, config.root)
     for path in written:
@@ -252,7 +253,7 @@ def model_pins() -> list[str]:
 
 def add_vendor_requirements(path: Path, pins: list[str]) -> list[str]:
     """Append the pins whose package is not listed yet; atomic, and a missing file is created."""
-    text = path.read_text(encoding="utf-8") if path.exists() else ""
+    text = read_utf8(path, missing_ok=True)
     listed = {_requirement_name(line) for line in text.splitlines()}
     added = [pin for pin in pins if _requirement_name(pin) not in listed]
     if not added:

@@ -31,6 +31,13 @@ from invoke import Context, task
 from tight.tasks.config import AppConfig, load_config
 from tight.tasks.errors import TaskError
 from tight.tasks.files import TEMP_PREFIX, write_atomic
+from tight.tasks.requirements import (
+    MACHINE,
+    Spec,
+    canonical_name,
+    parse_spec,
+    read_requirements,
+)
 
 REQUIREMENTS_FILE = "requirements-vendor.txt"
 STAMP_FILE = ".tight-vendor-stamp.json"
@@ -53,7 +60,6 @@ RUNTIME_PROVIDED = (
 
 # glibc of the Lambda OS per runtime: AL2 has 2.26, AL2023 has 2.34.
 GLIBC_MINOR = {"python3.10": 26, "python3.11": 26, "python3.12": 34, "python3.13": 34}
-MACHINE = {"x86_64": "x86_64", "arm64": "aarch64"}
 
 # Kept from an old vendor folder: files a template may put there, owned by no package.
 MARKER_FILES = ("__init__.py", ".gitkeep", ".gitignore")
@@ -97,68 +103,7 @@ def describe_platform(config: AppConfig) -> str:
     return f"{config.runtime} on {config.architecture} ({py}, manylinux {machine})"
 
 
-def canonical_name(name: str) -> str:
-    """PEP 503 normalisation: `Python_Dateutil` and `python-dateutil` are one package."""
-    return re.sub(r"[-_.]+", "-", name).lower()
-
-
 _NAME = re.compile(r"^\s*([A-Za-z0-9][A-Za-z0-9._-]*)")
-
-
-@dataclass(frozen=True)
-class Spec:
-    """One requirement: a name-based spec for the index, or a local path/URL to build."""
-
-    text: str
-    local: Path | None = None
-
-    @property
-    def name(self) -> str | None:
-        """The canonical project name of a name-based spec (`Foo[x]>=1` -> `foo`)."""
-        if self.local is not None or self.text.startswith("-") or "://" in self.text:
-            return None
-        match = _NAME.match(self.text)
-        return canonical_name(match.group(1)) if match else None
-
-    @property
-    def key(self) -> str:
-        """What makes two specs the same line of requirements-vendor.txt."""
-        if self.local is not None:
-            return str(self.local)
-        return self.name or self.text
-
-
-def parse_spec(text: str, base: Path) -> Spec:
-    """Recognise local paths (`../tight`, `file:///x`, `name @ file:///x`, `dist.whl`)."""
-    text = text.strip()
-    if text.startswith(("-e ", "--editable ")):
-        text = text.split(None, 1)[1].strip()  # editable makes no sense inside a zip
-    candidate = text
-    if " @ " in text:
-        candidate = text.split(" @ ", 1)[1].strip()
-    if candidate.startswith("file:"):
-        candidate = re.sub(r"^file:(//)?", "", candidate)
-        return Spec(text, (base / candidate).resolve())
-    looks_like_path = candidate.startswith((".", "/", "~")) or candidate.endswith(
-        (".whl", ".tar.gz", ".zip")
-    )
-    path = (base / os.path.expanduser(candidate)).resolve()
-    if looks_like_path or ("/" in candidate and path.exists()):
-        if not path.exists():
-            raise TaskError(f"local requirement {text!r} points to {path}, which does not exist")
-        return Spec(text, path)
-    return Spec(text)
-
-
-def read_requirements(path: Path) -> list[Spec]:
-    if not path.is_file():
-        return []
-    specs = []
-    for raw in path.read_text(encoding="utf-8").splitlines():
-        line = raw.split(" #", 1)[0].strip()
-        if line and not line.startswith("#"):
-            specs.append(parse_spec(line, path.parent))
-    return specs
 
 
 _SKIP_DIRS = {"build", "builds", "dist", "node_modules", "__pycache__"}
@@ -323,6 +268,15 @@ def prepare_vcs(spec: Spec, config: AppConfig, wheel_dir: Path, pip: PipRunner) 
     return str(wheel)
 
 
+def local_line(wheel: str, hashed: bool) -> str:
+    """A wheel built here, with its own sha256 when the file uses `--hash`: pip's
+    hash-checking mode then covers every line, including the ones Tight builds."""
+    if not hashed:
+        return wheel
+    digest = hashlib.sha256(Path(wheel).read_bytes()).hexdigest()
+    return f"{wheel} --hash=sha256:{digest}"
+
+
 def _fits(wheel: Path, config: AppConfig) -> bool:
     py = "cp" + config.python_version.replace(".", "")
     platforms = set(lambda_platforms(config))
@@ -349,12 +303,13 @@ def install_for_lambda(
     """pip install --target with Lambda's tags; sdist-only pure packages are built and retried."""
     built_dir = wheel_dir / "built"
     built_dir.mkdir(parents=True, exist_ok=True)
+    hashed = any(spec.hashes for spec in specs)
     lines = [
-        prepare_local(s, config, wheel_dir, pip)
+        local_line(prepare_local(s, config, wheel_dir, pip), hashed)
         if s.local
-        else prepare_vcs(s, config, wheel_dir, pip)
+        else local_line(prepare_vcs(s, config, wheel_dir, pip), hashed)
         if is_vcs(s)
-        else s.text
+        else s.pip_text
         for s in specs
     ]
     built: set[str] = set()
@@ -465,6 +420,24 @@ def trim_runtime_provided(target: Path, explicit: Iterable[str]) -> tuple[list[s
         removed.append(name)
     shutil.rmtree(target / "bin", ignore_errors=True)  # console scripts: useless in Lambda
     return removed, kept
+
+
+def drop_build_paths(target: Path) -> None:
+    """Remove each distribution's direct_url.json (and its RECORD line): pip records there
+    the absolute path of the wheel it installed, a random temp folder under this clone, so two
+    clones would ship different bytes (and the build machine's paths)."""
+    for info in target.glob("*.dist-info"):
+        direct_url = info / "direct_url.json"
+        if not direct_url.is_file():
+            continue
+        direct_url.unlink()
+        record = info / "RECORD"
+        if record.is_file():
+            entry = f"{info.name}/direct_url.json,"
+            lines = record.read_text(encoding="utf-8").splitlines(keepends=True)
+            record.write_text(
+                "".join(line for line in lines if not line.startswith(entry)), encoding="utf-8"
+            )
 
 
 # --- where vendoring may write ---------------------------------------------------------------
@@ -589,6 +562,7 @@ class VendorResult:
     removed: list[str] = field(default_factory=list)
     kept: list[str] = field(default_factory=list)
     appended: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
 
 
 def vendor(
@@ -620,10 +594,18 @@ def vendor(
         if spec.key not in known:
             known.add(spec.key)
             new.append(spec)
-    specs = [*listed, *new]
-    if not specs:
+    every = [*listed, *new]
+    if not every:
         raise TaskError(f"{req_path} lists no requirement", "add one, e.g. `tight`")
-    stamp = fingerprint(config, specs)
+    stamp = fingerprint(config, every)
+    specs = [s for s in every if s.applies_to(config.runtime, config.architecture)]
+    skipped = [s.text for s in every if s not in specs]
+    if all(s.pip_text.startswith("-") for s in specs):
+        raise TaskError(
+            f"no requirement in {req_path.name} applies to {config.runtime} on "
+            f"{config.architecture} (skipped by their markers: {', '.join(skipped)})",
+            "check the markers, or tight.yml's runtime and architecture",
+        )
     vendor_dir = check_vendor_location(config)
     if is_up_to_date(vendor_dir, stamp):
         return VendorResult(up_to_date=True)
@@ -636,6 +618,7 @@ def vendor(
         install_for_lambda(config, specs, target, work / "wheels", pip)
         explicit = {spec.name for spec in specs if spec.name}
         removed, kept = trim_runtime_provided(target, explicit)
+        drop_build_paths(target)
         installed = sorted(installed_distributions(target))
         (target / STAMP_FILE).write_text(
             json.dumps(
@@ -643,7 +626,8 @@ def vendor(
                     "fingerprint": stamp,
                     "runtime": config.runtime,
                     "architecture": config.architecture,
-                    "requirements": [spec.text for spec in specs],
+                    "requirements": [spec.text for spec in every],
+                    "skipped": skipped,
                     "installed": installed,
                     "removed": removed,
                     "entries": sorted(os.listdir(target)),
@@ -663,6 +647,7 @@ def vendor(
         removed=removed,
         kept=kept,
         appended=[spec.text for spec in new],
+        skipped=skipped,
     )
 
 
@@ -715,6 +700,11 @@ def pip_install(
         print(f"  {line}")
     if result.removed:
         print(f"removed (provided by the Lambda runtime): {', '.join(result.removed)}")
+    if result.skipped:
+        print(
+            f"skipped (their markers are false for {config.runtime} on {config.architecture}): "
+            + ", ".join(result.skipped)
+        )
     if result.kept:
         print(f"kept although Lambda provides them (you listed them): {', '.join(result.kept)}")
     for text in result.appended:
