@@ -65,7 +65,8 @@ def installdb(c, source="url", url=None, force=False):  # type: ignore[no-untype
 
 @task(
     help={
-        "port": "port on 127.0.0.1 (default: tight.yml dynamo_db.port, else 8000)",
+        "port": "port on 127.0.0.1 (default: tight.yml dynamo_db.port, else 8000); only "
+        "loopback when run as root on Linux, else every interface (a warning says so)",
         "in-memory": "a throwaway database: nothing is read from or written to disk",
         "reset": "delete the stored data (dynamo_db/shared-local-instance.db) before starting",
         "engine": "java (the official DynamoDB Local, default) or moto (an emulator, no Java)",
@@ -105,6 +106,10 @@ def _serve(database: dynamodb_local.RunningDatabase, models: list[Any], started:
         if created:
             print(f"Created the missing tables {created}")
         print(f"This engine has the following tables {tables}")
+        if database.confined:
+            print(f"It listens on 127.0.0.1:{database.port} only (a private network namespace).")
+        elif database.exposure_warning:
+            print(f"\n{database.exposure_warning}", flush=True)
         print(
             f"\n{_describe(database)} is ready at {database.endpoint} after {ready:.2f} s "
             f"(pid {database.pid or 'in-process'}). Press Ctrl-C to stop.",

@@ -41,6 +41,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from tight.tasks import loopback
 from tight.tasks.errors import TaskError
 
 OFFICIAL_URL = "https://d1ni2b6xgvw0s0.cloudfront.net/v3.x/dynamodb_local_latest.tar.gz"
@@ -449,8 +450,10 @@ class RunningDatabase:
     process: subprocess.Popen[str] | None = None
     command: list[str] = field(default_factory=list)
     output: deque[str] = field(default_factory=lambda: deque(maxlen=200))
+    confined: bool = False  # True: reachable on 127.0.0.1 only (see tight.tasks.loopback)
     _server: Any = None
     _reader: threading.Thread | None = None
+    _forwarder: Any = None
 
     @property
     def is_emulator(self) -> bool:
@@ -480,9 +483,19 @@ class RunningDatabase:
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait(timeout)
+        if self._forwarder is not None:
+            self._forwarder.close()
+            self._forwarder = None
         if self._reader is not None:
             self._reader.join(2)
         return self.process.returncode
+
+    @property
+    def exposure_warning(self) -> str | None:
+        """Said at start when the database is reachable beyond 127.0.0.1 (never hidden)."""
+        if self.confined or self.is_emulator:
+            return None
+        return loopback.EXPOSURE_WARNING.format(port=self.port)
 
     def __enter__(self) -> RunningDatabase:
         return self
@@ -529,12 +542,14 @@ def start(
     jvm_options: tuple[str, ...] = FAST_JVM_OPTIONS,
     timeout: float = 60.0,
     on_output: Callable[[str], None] | None = None,
+    confine: bool | None = None,
 ) -> RunningDatabase:
     """Start DynamoDB Local from `directory` and return once it answers ListTables.
 
     Persistent in `db_path` (default: `directory`) unless `in_memory`. The JVM gets its own
     process group (Ctrl-C reaches Python, which then stops it cleanly) and, on Linux, is
-    terminated by the kernel if this process dies.
+    terminated by the kernel if this process dies. `confine` (default: when possible) keeps
+    it on 127.0.0.1 through a private network namespace; see `exposure_warning` otherwise.
     """
     java_path = shutil.which(java)
     if java_path is None:
@@ -552,15 +567,14 @@ def start(
         java=java_path,
         jvm_options=jvm_options,
     )
-    process = subprocess.Popen(
-        command,
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        start_new_session=True,
-        preexec_fn=_die_with_parent if sys.platform.startswith("linux") else None,
-    )
+    confined = loopback.can_confine() if confine is None else confine
+    process = None
+    if confined:
+        with contextlib.suppress(subprocess.SubprocessError, OSError):
+            process = _popen(command, _confined_child)
+        confined = process is not None  # no namespaces here (a container): warn instead
+    if process is None:
+        process = _popen(command, _die_with_parent if sys.platform.startswith("linux") else None)
     handle = RunningDatabase(
         engine="dynamodb-local",
         port=port,
@@ -570,7 +584,14 @@ def start(
         db_path=data_dir,
         process=process,
         command=command,
+        confined=confined,
     )
+    if confined:
+        try:
+            handle._forwarder = loopback.Forwarder(port, process.pid, HOST)
+        except OSError as exc:
+            handle.stop()
+            raise _port_in_use(port) from exc
     handle._reader = threading.Thread(
         target=_pump, args=(process, handle.output, on_output), daemon=True
     )
@@ -590,6 +611,23 @@ def _pump(process: subprocess.Popen[str], sink: deque[str], echo: Callable[[str]
         sink.append(line)
         if echo:
             echo(line)
+
+
+def _popen(command: list[str], preexec: Callable[[], None] | None) -> subprocess.Popen[str]:
+    return subprocess.Popen(
+        command,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
+        preexec_fn=preexec,
+    )
+
+
+def _confined_child() -> None:  # pragma: no cover - runs in the child
+    _die_with_parent()
+    loopback.enter_private_network()
 
 
 def _die_with_parent() -> None:  # pragma: no cover - runs in the child
