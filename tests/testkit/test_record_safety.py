@@ -291,3 +291,35 @@ def test_a_failing_rerecord_keeps_recording_and_expectation(
     passing = project.pytest("--tight-record", env=_guarded(DYNAMODB_ENDPOINT=database, WHO="Bo"))
     passing.assert_outcomes(passed=1)
     assert b"Bo" in (tests / "expectations" / "test_create.yml").read_bytes()
+
+
+# --------------------------------------------------------------------------- corrupt files
+
+SWALLOWING_TEST = """
+from tight.core.test_helpers import playback
+from tight.providers.aws.clients import dynamo_db
+
+
+def test_lenient(dynamo_db_session):
+    playback(__file__, dynamo_db_session, "test_lenient")
+    ddb = dynamo_db_session.client("dynamodb", **dynamo_db.client_kwargs())
+    try:
+        ddb.list_tables()
+        status = 200
+    except Exception:  # what a controller does: the error becomes a 500
+        status = 500
+    assert status in (200, 500)
+"""
+
+
+@pytest.mark.parametrize(
+    "content", ["{not json", '{"status_code": 200}', "[1, 2]"], ids=["json", "no-data", "list"]
+)
+def test_a_corrupt_recording_is_named_with_the_fix(project: Project, content: str) -> None:
+    folder = project.root / "tests" / "placebos" / "test_lenient"
+    project.write("tests/test_lenient.py", SWALLOWING_TEST)
+    project.write("tests/placebos/test_lenient/dynamodb.ListTables_1.json", content)
+    run = project.pytest(env=_guarded(DYNAMODB_ENDPOINT=unreachable_endpoint()))
+    run.assert_outcomes(failed=1)
+    assert f"the recording {folder / 'dynamodb.ListTables_1.json'} is corrupt" in run.stdout
+    assert "pytest --tight-record" in run.stdout

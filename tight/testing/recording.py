@@ -151,8 +151,17 @@ class StrictPill(Pill):
             error = PlaybackError(self._overrun_message(key))
             self.errors.append(error)
             raise error
-        recorded = serializer.loads(path.read_text(encoding="utf-8"))
-        return FakeHttpResponse(recorded["status_code"]), recorded["data"]
+        try:
+            recorded = serializer.loads(path.read_text(encoding="utf-8"))
+            return FakeHttpResponse(recorded["status_code"]), recorded["data"]
+        except (OSError, ValueError, KeyError, TypeError) as exc:
+            error = PlaybackError(
+                f"the recording {path} is corrupt ({type(exc).__name__}: {exc}); it needs a "
+                f'"status_code" and a "data" entry. Re-record it: '
+                f"{how_to_record(name=self.test_name)}"
+            )
+            self.errors.append(error)
+            raise error from exc
 
     def recorded_count(self, key: str) -> int:
         pattern = re.compile(re.escape(key) + r"_(\d+)\.json$")
