@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import functools
 import http.server
+import os
+import shutil
+import subprocess
 import tarfile
 import threading
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import ensure_installed
+from conftest import INVOKE, ensure_installed
 from test_rundb import TABLE, account_ids, put_account, run_task, rundb
 
 from tight.tasks import dynamodb_local as ddb
@@ -118,3 +121,24 @@ def test_the_database_still_answers_after_the_checks(make_app) -> None:
     with rundb(app, "--port", str(free_port())) as run:
         assert list_tables(run["endpoint"]) == [TABLE]
     assert (app / "dynamo_db" / ".rundb.lock").is_file()
+
+
+def test_a_read_only_data_folder_is_named_at_once(make_app) -> None:
+    """A read-only bind mount in a private mount namespace (root, as CI runs) stands in for
+    a read-only disk; the old rundb waited 60 s and then blamed a slow machine."""
+    if os.geteuid() != 0 or shutil.which("unshare") is None:
+        if os.environ.get("CI") == "true":
+            pytest.fail("CI runs as root with util-linux's unshare")
+        pytest.skip("a read-only bind mount needs root and unshare")
+    app = make_app(installed=True)
+    data = app / "dynamo_db"
+    script = (
+        f"mount --bind {data} {data} && mount -o remount,bind,ro {data} && "
+        f"exec {INVOKE} rundb --port {free_port()}"
+    )
+    result = subprocess.run(
+        ["unshare", "-m", "sh", "-c", script], cwd=app, capture_output=True, text=True,
+        timeout=120, check=False,
+    )  # fmt: skip
+    output = _clean_failure(result, f"the data folder {data} is not writable", "--in-memory")
+    assert "did not answer" not in output
