@@ -31,6 +31,10 @@ def mode() -> Iterator[object]:
         def playback(self) -> None:
             recording.set_record_mode(False)
 
+        def commit(self) -> None:
+            """What the plugin does when a test passes: staged expectations are written."""
+            recording.finish_all(passed=True)
+
     yield Switch()
     recording.set_record_mode(saved)
 
@@ -39,6 +43,7 @@ def test_record_writes_the_seed_format_and_returns_the_body(tmp_path: Path, mode
     mode.record()
     body = expected_response_body(tmp_path, "expectations/test_get.yml", RESPONSE)
     assert body == {"hello": "world"}
+    mode.commit()
     path = tmp_path / "expectations" / "test_get.yml"
     assert path.read_text() == (
         'body: \'{"hello":"world"}\'\n'
@@ -51,6 +56,7 @@ def test_record_writes_the_seed_format_and_returns_the_body(tmp_path: Path, mode
 def test_playback_returns_the_stored_body_parsed(tmp_path: Path, mode) -> None:
     mode.record()
     expected_response_body(tmp_path, "x.yml", RESPONSE)
+    mode.commit()
     mode.playback()
     changed = {**RESPONSE, "body": '{"hello":"moon"}'}
     # Playback ignores the actual response: it returns what was stored, for the assert.
@@ -90,6 +96,7 @@ def test_recording_something_that_is_not_a_response_fails(tmp_path: Path, mode) 
     mode.record()
     with pytest.raises(pytest.fail.Exception, match="must be a Lambda proxy response"):
         expected_response_body(tmp_path, "x.yml", None)
+    mode.commit()
     assert not (tmp_path / "x.yml").exists()
 
 
@@ -97,6 +104,7 @@ def test_unserialized_bodies_are_stored_as_json_text(tmp_path: Path, mode) -> No
     mode.record()
     body = expected_response_body(tmp_path, "x.yml", {"statusCode": 201, "body": {"id": 1}})
     assert body == {"id": 1}
+    mode.commit()
     stored = yaml.safe_load((tmp_path / "x.yml").read_text())
     assert json.loads(stored["body"]) == {"id": 1}
 
@@ -104,6 +112,7 @@ def test_unserialized_bodies_are_stored_as_json_text(tmp_path: Path, mode) -> No
 def test_text_bodies_stay_text(tmp_path: Path, mode) -> None:
     mode.record()
     assert expected_response_body(tmp_path, "x.yml", {"statusCode": 200, "body": "hi"}) == "hi"
+    mode.commit()
     mode.playback()
     assert expected_response_body(tmp_path, "x.yml", None) == "hi"
 
@@ -112,5 +121,16 @@ def test_rerecording_overwrites(tmp_path: Path, mode) -> None:
     mode.record()
     expected_response_body(tmp_path, "x.yml", RESPONSE)
     expected_response_body(tmp_path, "x.yml", {**RESPONSE, "body": "[1, 2]"})
+    mode.commit()
     mode.playback()
     assert expected_response_body(tmp_path, "x.yml", None) == [1, 2]
+
+
+def test_a_failing_test_writes_no_expectation(tmp_path: Path, mode) -> None:
+    mode.record()
+    (tmp_path / "x.yml").write_text("body: old\n")
+    expected_response_body(tmp_path, "x.yml", RESPONSE)
+    recording.finish_all(passed=False)
+    assert (tmp_path / "x.yml").read_text() == "body: old\n"
+    recording.finish_all(passed=True)  # nothing staged is left for a later test
+    assert (tmp_path / "x.yml").read_text() == "body: old\n"

@@ -151,7 +151,7 @@ def test_the_shell_environment_wins_over_env_dist(project: Project) -> None:
     run.assert_outcomes(passed=4)
 
 
-def test_the_seeds_generated_test_records_then_replays(project: Project) -> None:
+def test_the_seeds_generated_test_records_then_replays(project: Project, database: str) -> None:
     _app(project).write("tests/functions/integration/hello/test_integration_hello.py", SEED_TEST)
     folder = project.root / "tests" / "functions" / "integration" / "hello"
 
@@ -159,7 +159,7 @@ def test_the_seeds_generated_test_records_then_replays(project: Project) -> None
     missing.assert_outcomes(failed=1)
     assert "no recording for 'test_get_method'" in missing.stdout
 
-    recorded = project.pytest("--tight-record")
+    recorded = project.pytest("--tight-record", env={"DYNAMODB_ENDPOINT": database})
     recorded.assert_outcomes(passed=1)
     expectation = (folder / "expectations" / "test_get_method.yml").read_text()
     assert "statusCode: 200" in expectation and '"stage":"dev"' in expectation

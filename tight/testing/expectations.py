@@ -1,9 +1,10 @@
 """Expected responses stored beside a test as YAML, written once and compared forever.
 
 `expected_response_body(here, 'expectations/x.yml', actual_response)`: in record mode it
-writes the response (`body`, `headers`, `statusCode`, as the seed's files look) and returns
-its body; in playback it returns the stored body, parsed from JSON, so
-`assert actual_body == expected` compares Python values. A missing file fails the test
+stages the response (`body`, `headers`, `statusCode`, as the seed's files look), written
+only when the test passes, like the recording beside it, and returns its body; in playback
+it returns the stored body, parsed from JSON, so `assert actual_body == expected` compares
+Python values. A missing file fails the test
 instead of returning None (the seed's version did, so its generated test could not fail).
 """
 
@@ -18,7 +19,7 @@ from typing import Any, NoReturn
 import yaml
 
 from tight.tasks.files import write_atomic
-from tight.testing.recording import how_to_record, is_record_mode
+from tight.testing.recording import how_to_record, is_record_mode, stage_file
 
 
 def expected_response_body(
@@ -31,7 +32,7 @@ def expected_response_body(
                 f"cannot record {path}: the actual response must be a Lambda proxy response "
                 f"with a 'body', got {actual_response!r}"
             )
-        write_expectation(path, actual_response)
+        stage_file(path, expectation_text(actual_response))
         return parse_body(actual_response["body"])
     return parse_body(load_expectation(path)["body"])
 
@@ -48,13 +49,17 @@ def load_expectation(path: Path) -> dict[str, Any]:
     return data
 
 
-def write_expectation(path: Path, response: Mapping[str, Any]) -> None:
-    """Atomically write the response in the seed's layout (body kept as JSON text)."""
+def expectation_text(response: Mapping[str, Any]) -> str:
+    """The response in the seed's layout (body kept as JSON text)."""
     data = dict(response)
     if not isinstance(data["body"], (str, type(None))):
         data["body"] = json.dumps(data["body"], separators=(",", ":"))
-    text = yaml.safe_dump(data, default_flow_style=None, sort_keys=True, allow_unicode=True)
-    write_atomic(path, text)
+    return yaml.safe_dump(data, default_flow_style=None, sort_keys=True, allow_unicode=True)
+
+
+def write_expectation(path: Path, response: Mapping[str, Any]) -> None:
+    """Atomically write the response now (record mode stages it instead)."""
+    write_atomic(path, expectation_text(response))
 
 
 def parse_body(body: Any) -> Any:

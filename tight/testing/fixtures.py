@@ -54,7 +54,9 @@ def make_event() -> Callable[..., dict[str, Any]]:
 
 @pytest.fixture(autouse=True)
 def _tight_recordings(request: pytest.FixtureRequest) -> Iterator[None]:
-    """Ends the recordings a test started: a passing record run swaps its folder in."""
+    """Ends the recordings a test started: a passing record run swaps its folder in (and
+    writes its expectations); a failing one changes neither."""
+    recording.current_test = request.node.nodeid
     yield
     report = getattr(request.node, "_tight_call_report", None)
     passed = bool(report is not None and report.passed)

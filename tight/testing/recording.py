@@ -29,26 +29,85 @@ RECORDINGS_DIR = "placebos"
 MANIFEST = "recording.json"
 RECORD_ENV = "TIGHT_RECORD"
 RECORD_OPTION = "--tight-record"
-_NAME = re.compile(r"^[A-Za-z0-9_.\-\[\]]+$")
+# A plain file name: no path separators, not hidden, never `.` or `..` (pathlib folds
+# `placebos/.` into `placebos`, and a record run would then replace every recording there).
+_NAME = re.compile(r"^[A-Za-z0-9_\-\[\]][A-Za-z0-9_.\-\[\]]*$")
 
-_record_mode: bool | None = None
+_record_mode: str | bool | None = None  # None: TIGHT_RECORD decides
+_target: Any = None  # the checked `record_target.Target` of this run, once known
 _active: list[Recording] = []
+_staged: dict[Path, str] = {}  # files (expectations) written only if the test passes
+_claims: dict[Path, str] = {}  # recording folder -> the test that recorded it in this run
+current_test = ""  # node id of the running test (set by the plugin)
+_TRUE = ("1", "true", "yes", "on", "local")
+_FALSE = ("", "0", "false", "no", "off")
 
 
 class PlaybackError(AssertionError):
     """The code under test made an AWS call that the recording cannot answer."""
 
 
-def set_record_mode(enabled: bool | None) -> None:
-    """Set by the pytest plugin from `--tight-record`; None falls back to `TIGHT_RECORD`."""
+def set_record_mode(enabled: str | bool | None) -> None:
+    """Set by the pytest plugin: `local`/True, `aws`, False (playback), None (TIGHT_RECORD)."""
     global _record_mode
     _record_mode = enabled
 
 
+def record_kind() -> str | None:
+    """`local` (DynamoDB Local), `aws` (real AWS, opted in), or None for playback."""
+    value: str | bool | None = _record_mode
+    if value is None:
+        value = os.environ.get(RECORD_ENV, "")
+    if isinstance(value, bool):
+        return "local" if value else None
+    value = value.strip().lower()
+    if value in _FALSE:
+        return None
+    if value == "aws":
+        return "aws"
+    if value in _TRUE:
+        return "local"
+    raise ValueError(
+        f"{RECORD_ENV}={value!r} is not understood: use 1 (record against DynamoDB Local), "
+        "aws (record against real AWS), or 0"
+    )
+
+
 def is_record_mode() -> bool:
-    if _record_mode is not None:
-        return _record_mode
-    return os.environ.get(RECORD_ENV, "").strip().lower() in ("1", "true", "yes", "on")
+    return record_kind() is not None
+
+
+def set_target(target: Any) -> None:
+    """The checked target of this run (see `record_target`); None forgets it."""
+    global _target
+    _target = target
+
+
+def current_target() -> Any:
+    return _target
+
+
+def ensure_target(kind: str | None = None) -> Any:
+    """The run's checked target, checking it now if the plugin did not (record() in a
+    playback run, or record mode switched on in-process); a failure fails the test."""
+    if _target is None:
+        from tight.testing import record_target
+
+        try:
+            target = record_target.resolve(kind or record_kind() or "local", Path.cwd())
+        except record_target.TargetError as exc:
+            import pytest
+
+            pytest.fail(str(exc), pytrace=False)
+        set_target(target)
+        if target.kind == record_target.LOCAL:
+            _local_guard.enable(target.endpoint)
+    return _target
+
+
+def stage_file(path: Path, text: str) -> None:
+    """Write `path` when the current test passes (with its recordings), else never."""
+    _staged[Path(path)] = text
 
 
 def how_to_record(test_file: str | os.PathLike[str] | None = None, name: str | None = None) -> str:
@@ -57,8 +116,8 @@ def how_to_record(test_file: str | os.PathLike[str] | None = None, name: str | N
         target = f"{target}::{name}"
     command = f"pytest {RECORD_OPTION} {target}".rstrip()
     return (
-        f"record it with `{command}` (or TIGHT_RECORD=1) against DynamoDB Local "
-        "(`invoke rundb`) or AWS, then commit the recording"
+        f"record it with `{command}` (or TIGHT_RECORD=1) while DynamoDB Local runs "
+        "(`invoke rundb`), or against real AWS with --tight-record=aws, then commit the recording"
     )
 
 
@@ -92,8 +151,17 @@ class StrictPill(Pill):
             error = PlaybackError(self._overrun_message(key))
             self.errors.append(error)
             raise error
-        recorded = serializer.loads(path.read_text(encoding="utf-8"))
-        return FakeHttpResponse(recorded["status_code"]), recorded["data"]
+        try:
+            recorded = serializer.loads(path.read_text(encoding="utf-8"))
+            return FakeHttpResponse(recorded["status_code"]), recorded["data"]
+        except (OSError, ValueError, KeyError, TypeError) as exc:
+            error = PlaybackError(
+                f"the recording {path} is corrupt ({type(exc).__name__}: {exc}); it needs a "
+                f'"status_code" and a "data" entry. Re-record it: '
+                f"{how_to_record(name=self.test_name)}"
+            )
+            self.errors.append(error)
+            raise error from exc
 
     def recorded_count(self, key: str) -> int:
         pattern = re.compile(re.escape(key) + r"_(\d+)\.json$")
@@ -117,18 +185,16 @@ class Recording:
     """One test's recording session: where it reads from or writes to, and how it ends."""
 
     def __init__(self, test_file: str, session: Any, name: str, mode: str) -> None:
-        if not name or not _NAME.match(name):
-            raise ValueError(
-                f"recording name {name!r} must be a plain file name such as the test's "
-                "__name__ (letters, digits, _ . - [ ])"
-            )
+        validate_name(name)
         self.name = name
         self.mode = mode
         self.test_file = os.path.realpath(test_file)
         self.folder = Path(self.test_file).parent / RECORDINGS_DIR / name
+        _check_owner(self.folder, self.test_file, name, claim=mode == "record")
         self.pill = StrictPill()
         self.pill.test_name = name
         self.temp_dir: Path | None = None
+        self.saved_env: dict[str, str | None] = {}  # environment to put back at the end
         if mode == "record":
             self.folder.parent.mkdir(parents=True, exist_ok=True)
             self.temp_dir = Path(
@@ -150,6 +216,11 @@ class Recording:
     def finish(self, passed: bool) -> None:
         """Stop intercepting; in record mode keep the new recording only if the test passed."""
         self.pill.stop()
+        for key, value in self.saved_env.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
         if self.temp_dir is None:
             _network_guard.disable()
             return
@@ -163,10 +234,61 @@ class Recording:
     def _write_manifest(self) -> None:
         """Names the calls, and keeps a recording of a test without AWS calls in git."""
         assert self.temp_dir is not None
-        manifest = {"test": self.name, "calls": dict(sorted(self.pill.saved.items()))}
+        manifest = {
+            "test": self.name,
+            "file": os.path.basename(self.test_file),
+            "calls": dict(sorted(self.pill.saved.items())),
+        }
         (self.temp_dir / MANIFEST).write_text(
             json.dumps(manifest, indent=2) + "\n", encoding="utf-8"
         )
+
+
+def validate_name(name: object) -> None:
+    """A recording name is one plain folder name inside `placebos/`, never a path."""
+    if not isinstance(name, str) or not _NAME.match(name) or ".." in name:
+        raise ValueError(
+            f"recording name {name!r} must be a plain folder name such as the test's __name__: "
+            "letters, digits, _ - . [ ], not starting with a dot and without `..` or path "
+            "separators (it names a folder in placebos/ that a record run replaces)"
+        )
+
+
+def _check_owner(folder: Path, test_file: str, name: str, *, claim: bool) -> None:
+    """Two tests never share one recording: not two files of one folder (the manifest
+    names the file that recorded it), nor two tests recording it in one run."""
+    import pytest
+
+    other = _recorded_by(folder)
+    here = os.path.basename(test_file)
+    if other and other != here and (folder.parent.parent / other).is_file():
+        pytest.fail(
+            f"{folder} was recorded by {other}, and {here} uses the same recording name "
+            f"{name!r}: two tests would share (and a record run clobber) one recording. "
+            f"fix: give one of them its own name, e.g. playback(__file__, session, "
+            f"'{Path(here).stem}_{name}')",
+            pytrace=False,
+        )
+    if not claim:
+        return
+    owner = _claims.setdefault(folder, current_test or test_file)
+    if owner != (current_test or test_file):
+        pytest.fail(
+            f"{owner} already recorded {folder} in this run, and {current_test or test_file} "
+            f"records the same name {name!r}: the second would replace the first. fix: give "
+            "each test its own recording name",
+            pytrace=False,
+        )
+
+
+def _recorded_by(folder: Path) -> str | None:
+    """The test file named in the folder's manifest (None for older or missing ones)."""
+    try:
+        data = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    file = data.get("file") if isinstance(data, dict) else None
+    return file if isinstance(file, str) and file else None
 
 
 def _swap_in(new: Path, final: Path) -> None:
@@ -240,6 +362,66 @@ class _NetworkGuard:
 _network_guard = _NetworkGuard()
 
 
+class _LocalOnlyGuard:
+    """While recording against DynamoDB Local, a request to any other address (AWS, with
+    the developer's credentials) is refused: recording never writes to AWS by accident."""
+
+    def __init__(self) -> None:
+        self.original: Any = None
+        self.endpoint = ""
+
+    def enable(self, endpoint: str) -> None:
+        from urllib.parse import urlsplit
+
+        from botocore.endpoint import Endpoint
+
+        if self.original is not None:
+            return
+        self.endpoint = endpoint
+        allowed = urlsplit(endpoint).netloc
+        original = self.original = Endpoint._send
+
+        def local_only(sender: Any, request: Any) -> Any:
+            if urlsplit(request.url).netloc == allowed:
+                return original(sender, request)
+            error = PlaybackError(
+                f"recording against DynamoDB Local ({endpoint}) refused a request to "
+                f"{request.url}, so nothing reaches AWS. Calls to other AWS services can only "
+                "be recorded against real AWS: `pytest --tight-record=aws`"
+            )
+            for recording in _active:
+                recording.errors.append(error)
+            raise error
+
+        Endpoint._send = local_only
+
+    def disable(self) -> None:
+        if self.original is None:
+            return
+        from botocore.endpoint import Endpoint
+
+        Endpoint._send = self.original
+        self.original = None
+
+
+_local_guard = _LocalOnlyGuard()
+
+
+def start_run(target: Any) -> None:
+    """The plugin checked `target` before any test: remember it, guard a local one."""
+    from tight.testing import record_target
+
+    set_target(target)
+    if target is not None and target.kind == record_target.LOCAL:
+        _local_guard.enable(target.endpoint)
+
+
+def end_run() -> None:
+    _local_guard.disable()
+    set_target(None)
+    _claims.clear()
+
+
 def _start(test_file: str, session: Any, name: str, mode: str) -> Recording:
     recording = Recording(test_file, session, name, mode)
     _active.append(recording)
@@ -252,8 +434,17 @@ def playback(test_file: str, session: Any, name: str) -> Recording:
 
 
 def record(test_file: str, session: Any, name: str) -> Recording:
-    """Always record (the seed's explicit form): every run talks to the real endpoint."""
-    return _start(test_file, session, name, "record")
+    """Always record (the seed's explicit form), to the checked target: in a playback run
+    that is DynamoDB Local, whose endpoint this test then uses."""
+    target = ensure_target()
+    saved: dict[str, str | None] = {}
+    if not is_record_mode() and target.endpoint:
+        from tight.testing import sessions
+
+        saved = sessions.point_at(target)
+    recording = _start(test_file, session, name, "record")
+    recording.saved_env = saved
+    return recording
 
 
 def active_recordings() -> list[Recording]:
@@ -265,6 +456,16 @@ def playback_errors() -> list[PlaybackError]:
 
 
 def finish_all(passed: bool) -> None:
-    """End every recording started by the current test (called by the plugin on teardown)."""
-    while _active:
-        _active.pop().finish(passed)
+    """End every recording started by the current test (called by the plugin on teardown);
+    a passing test also writes its staged expectation files, a failing one none of them."""
+    from tight.tasks.files import write_atomic
+
+    staged = dict(_staged)
+    _staged.clear()
+    try:
+        if passed:
+            for path, text in staged.items():
+                write_atomic(path, text)
+    finally:
+        while _active:
+            _active.pop().finish(passed)

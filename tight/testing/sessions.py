@@ -14,6 +14,8 @@ from typing import Any
 
 import pytest
 
+from tight.testing import recording
+
 CLIENT_MODULES = (
     "tight.providers.aws.clients.dynamo_db",
     "tight.providers.aws.clients.boto3_client",
@@ -24,6 +26,7 @@ DUMMY_CREDENTIALS = {
     "AWS_SECRET_ACCESS_KEY": "testing",
 }
 DEFAULT_REGION = "us-east-1"
+LOCAL_SWITCHES = ("DYNAMODB_ENDPOINT", "USE_LOCAL_DB")
 # Settings that could make botocore read a profile, ask a credential process or SSO, or
 # query the instance metadata service: none of that may happen while replaying.
 _UNSET_IN_PLAYBACK = (
@@ -41,17 +44,18 @@ _UNSET_IN_PLAYBACK = (
 def prepare_environment(monkeypatch: pytest.MonkeyPatch, record: bool) -> None:
     """Playback: dummy credentials, a region, no config files, no IMDS.
 
-    Record: the developer's own credentials stay in charge, except that a local endpoint
-    (DynamoDB Local or moto) gets dummy credentials when none are configured.
+    Record against DynamoDB Local (the default): the same offline environment, pointed at
+    the checked local endpoint, so the developer's real credentials are never even loaded.
+    Record against AWS (`--tight-record=aws`): the developer's configuration, and no local
+    endpoint from env.yml can redirect it.
     """
     monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
     if not (os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION")):
         monkeypatch.setenv("AWS_DEFAULT_REGION", DEFAULT_REGION)
-    if record:
-        local = os.environ.get("DYNAMODB_ENDPOINT") or _truthy(os.environ.get("USE_LOCAL_DB"))
-        if local and not os.environ.get("AWS_ACCESS_KEY_ID"):
-            for key, value in DUMMY_CREDENTIALS.items():
-                monkeypatch.setenv(key, value)
+    target = recording.ensure_target() if record else None
+    if target is not None and target.kind == "aws":
+        for key in LOCAL_SWITCHES:
+            monkeypatch.delenv(key, raising=False)
         return
     for key in _UNSET_IN_PLAYBACK:
         monkeypatch.delenv(key, raising=False)
@@ -60,6 +64,19 @@ def prepare_environment(monkeypatch: pytest.MonkeyPatch, record: bool) -> None:
     missing = os.devnull
     monkeypatch.setenv("AWS_CONFIG_FILE", missing)
     monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", missing)
+    if target is not None:
+        monkeypatch.setenv("DYNAMODB_ENDPOINT", target.endpoint)
+        monkeypatch.setenv("USE_LOCAL_DB", "true")
+
+
+def point_at(target: Any) -> dict[str, str | None]:
+    """Send this test's DynamoDB clients to `target` (record() in a playback run); returns
+    the previous values to put back."""
+    values = {"DYNAMODB_ENDPOINT": target.endpoint, "USE_LOCAL_DB": "true"}
+    saved = {key: os.environ.get(key) for key in values}
+    os.environ.update(values)
+    reset_clients()
+    return saved
 
 
 def reset_clients() -> None:
@@ -76,7 +93,3 @@ def current_session() -> Any:
     from tight.providers.aws.clients import boto3_client
 
     return boto3_client.session()
-
-
-def _truthy(value: str | None) -> bool:
-    return (value or "").strip().lower() in ("1", "true", "yes", "on")
