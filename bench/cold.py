@@ -13,6 +13,7 @@ figures are medians.
 from __future__ import annotations
 
 import ast
+import os
 import random
 import resource
 import statistics
@@ -28,6 +29,8 @@ from bench.fixtures import Variant
 CHILD = Path(__file__).with_name("_cold_child.py")
 SITE_PACKAGES = sysconfig.get_paths()["purelib"]  # where the peers are installed
 MODES = ("standalone", "preloaded")
+# Lambda sets these for every function; Tight defers GC during init only when it sees them.
+LAMBDA_ENV = {**os.environ, "AWS_LAMBDA_FUNCTION_NAME": "bench-function", "AWS_REGION": "us-east-1"}
 BASELINE = "baseline"
 
 
@@ -63,7 +66,7 @@ def _run_child(root: Path, module: str, handler: str, preload: bool) -> _Run:
         *(module, handler, "GET", "1" if preload else "0"),
     ]
     cpu_before, wall_before = _children_cpu_seconds(), time.perf_counter()
-    done = subprocess.run(command, capture_output=True, text=True)
+    done = subprocess.run(command, capture_output=True, text=True, env=LAMBDA_ENV)
     # Children are reaped one at a time, so the delta is this child's own user + system time.
     cpu, wall = _children_cpu_seconds() - cpu_before, time.perf_counter() - wall_before
     if done.returncode != 0:
