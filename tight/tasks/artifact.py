@@ -21,6 +21,7 @@ from pathlib import Path, PurePosixPath
 
 from invoke import Context, task
 
+from tight.tasks import bytecode, runtime_modules
 from tight.tasks.config import AppConfig, load_config
 from tight.tasks.errors import TaskError
 from tight.tasks.files import TEMP_PREFIX, default_mode
@@ -34,14 +35,6 @@ COMPRESS_LEVEL = 9
 ZIPPED_LIMIT = 50 * 1024 * 1024
 UNZIPPED_LIMIT = 250 * 1024 * 1024
 
-# Inside the vendored Tight: the tasks, the test kit, the pytest plugin and the templates
-# are dev-time only.
-TIGHT_DEV_ONLY = (
-    "tight/tasks",
-    "tight/testing",
-    "tight/templates",
-    "tight/core/test_helpers.py",
-)
 CACHE_DIRS = {"__pycache__", ".pytest_cache", ".mypy_cache", ".ruff_cache", ".hypothesis"}
 TEST_DIRS = {"tests", "test"}
 
@@ -53,6 +46,7 @@ class Artifact:
     zipped_bytes: int
     unzipped_bytes: int
     files: int
+    pyc_note: str | None = None
 
 
 def _is_test_file(name: str) -> bool:
@@ -72,7 +66,8 @@ def excluded(relative: PurePosixPath, vendor: PurePosixPath | None, local_db: st
         return True
     if vendor is not None and relative.is_relative_to(vendor):
         inside = relative.relative_to(vendor).as_posix()
-        return any(inside == dev or inside.startswith(dev + "/") for dev in TIGHT_DEV_ONLY)
+        # Inside the vendored Tight only its runtime modules ship (one allowlist).
+        return inside.startswith("tight/") and not runtime_modules.ships(inside)
     # The app's own code: its tests never ship (a vendored package's tests may be imported).
     return any(part in TEST_DIRS for part in parts[:-1]) or _is_test_file(parts[-1])
 
@@ -264,9 +259,37 @@ def write_zip(entries: list[tuple[str, Path]], handle) -> int:
 def build_artifact(config: AppConfig, builds_dir: Path | None = None) -> Artifact:
     """Pack the app into builds/<name>-<version or content hash>.zip (temp file + rename)."""
     check_vendored(config)
-    entries = collect(config)
     builds = builds_dir or config.root / BUILDS_DIR
     builds.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(
+        prefix=f"{TEMP_PREFIX}artifact-staging-", dir=builds
+    ) as staging:
+        entries, note = prepare_entries(config, collect(config), Path(staging))
+        built = _write_artifact(config, entries, builds)
+    return Artifact(
+        built.path, built.sha256, built.zipped_bytes, built.unzipped_bytes, built.files, note
+    )
+
+
+def prepare_entries(
+    config: AppConfig, entries: list[tuple[str, Path]], staging: Path
+) -> tuple[list[tuple[str, Path]], str | None]:
+    """Tight's dist-info slimmed to its headers, plus the vendored code's `.pyc` compiled by
+    the target runtime's CPython (see tight.tasks.bytecode); the note says when they are not."""
+    defer_gc = config.raw.get("defer_gc", True)
+    if not isinstance(defer_gc, bool):
+        raise TaskError(
+            f"{config.root / 'tight.yml'}: defer_gc is {defer_gc!r}, not true or false",
+            "write `defer_gc: false` to collect garbage during init, or remove the line",
+        )
+    vendor = _relative(config.vendor_dir, config.root)
+    prefix = f"{vendor.as_posix()}/" if vendor is not None else ""
+    entries = runtime_modules.slim_tight_metadata(entries, prefix, staging)
+    compiled = bytecode.compile_vendored(entries, prefix, config.python_version, staging)
+    return sorted(entries + compiled.entries), compiled.note
+
+
+def _write_artifact(config: AppConfig, entries: list[tuple[str, Path]], builds: Path) -> Artifact:
     fd, tmp = tempfile.mkstemp(prefix=f"{TEMP_PREFIX}artifact-", suffix=".zip", dir=builds)
     try:
         with os.fdopen(fd, "w+b") as handle:
@@ -324,6 +347,8 @@ def artifact(c: Context, builds_dir: str = "") -> None:
     stale = vendored_is_stale(config)
     built = build_artifact(config, Path(builds_dir).resolve() if builds_dir else None)
     print(f"wrote {built.path} ({built.files} files)")
+    if built.pyc_note:
+        print(f"note: {built.pyc_note}")
     print(f"sha256:   {built.sha256}")
     for line in size_report(built):
         print(line)

@@ -3,24 +3,22 @@
 from __future__ import annotations
 
 import errno
-import functools
-from collections.abc import Callable
-from typing import Any
-
-from invoke.exceptions import Exit
 
 
-class TaskError(Exit):
+class TaskError(Exception):
     """A task failed for a reason the user can fix: printed as `error: ...`, exit code 1.
 
-    Subclassing invoke's `Exit` makes invoke print only the message and exit non-zero.
+    A plain exception (the pytest plugin raises it too, without importing invoke); the task
+    namespace turns it into invoke's `Exit`, which prints only the message and exits non-zero.
     """
 
     def __init__(self, problem: str, fix: str | None = None, code: int = 1) -> None:
         message = f"error: {problem}"
         if fix:
             message += f"\n  fix: {fix}"
-        super().__init__(message, code=code)
+        super().__init__(message)
+        self.message = message
+        self.code = code
         self.problem = problem
         self.fix = fix
 
@@ -44,16 +42,3 @@ def os_error(exc: OSError) -> TaskError:
 
 def os_error_fix(exc: OSError) -> str:
     return _OS_ERROR_FIXES.get(exc.errno or 0, "check the file named above and run the task again")
-
-
-def clear_os_errors(body: Callable[..., Any]) -> Callable[..., Any]:
-    """Wrap a task body so an OSError it did not handle is an `error:`/`fix:`, not a traceback."""
-
-    @functools.wraps(body)
-    def task_body(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return body(*args, **kwargs)
-        except OSError as exc:
-            raise os_error(exc) from exc
-
-    return task_body
