@@ -12,8 +12,12 @@ import yaml
 from tight.tasks.errors import TaskError
 
 CONFIG_FILE = "tight.yml"
-SUPPORTED_RUNTIMES = ("python3.10", "python3.11", "python3.12", "python3.13")
+# Every Python runtime Lambda offers; vendoring for one needs only pip's platform options.
+SUPPORTED_RUNTIMES = ("python3.10", "python3.11", "python3.12", "python3.13", "python3.14")
 SUPPORTED_ARCHITECTURES = ("x86_64", "arm64")
+# `api: rest` (API Gateway REST, payload 1.0: the original Tight's) or `api: http` (HTTP API,
+# payload 2.0: cheaper, fewer features). `invoke template` and `invoke serve` read it.
+SUPPORTED_APIS = ("rest", "http")
 
 
 @dataclass(frozen=True)
@@ -25,6 +29,7 @@ class AppConfig:
     vendor_dir: Path
     runtime: str = "python3.11"
     architecture: str = "x86_64"
+    api: str = "rest"
     version: str | None = None
     dynamo_db_dir: Path = Path("dynamo_db")
     dynamo_db_port: int = 8000
@@ -94,6 +99,12 @@ def load_config(root: Path | None = None) -> AppConfig:
             f"{path}: architecture {architecture!r} is not supported",
             f"use one of {', '.join(SUPPORTED_ARCHITECTURES)}",
         )
+    api = str(data.get("api", "rest"))
+    if api not in SUPPORTED_APIS:
+        raise TaskError(
+            f"{path}: api {api!r} is not supported",
+            "use `api: rest` (API Gateway REST, the default) or `api: http` (HTTP API)",
+        )
     dynamo = data.get("dynamo_db") or {}
     functions = data.get("functions") or {}
     if not isinstance(dynamo, dict) or not isinstance(functions, dict):
@@ -104,6 +115,7 @@ def load_config(root: Path | None = None) -> AppConfig:
         vendor_dir=root / str(data.get("vendor_dir", "app/vendored")),
         runtime=runtime,
         architecture=architecture,
+        api=api,
         version=str(data["version"]) if data.get("version") is not None else None,
         dynamo_db_dir=root / str(dynamo.get("dir", "dynamo_db")),
         dynamo_db_port=int(dynamo.get("port", 8000)),
