@@ -1,0 +1,165 @@
+"""The generated templates read by the real tools: Serverless Framework v3 packages
+serverless.yml (schema errors are failures), cfn-lint checks what it compiles, and
+`sam validate --lint` checks template.yaml, for `api: rest` and `api: http`.
+
+The tools are installed once into .cache/ (see real_tools.py); CI runs these tests.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+from tests.shipping import real_tools
+from tests.shipping.test_shipping_templates import CONTROLLERS, TABLES
+from tight.tasks.config import load_config
+from tight.tasks.deploy_templates import CRUD_ACTIONS, FRAMEWORK_VERSION, generate
+
+pytestmark = pytest.mark.slow
+
+# Serverless's own HTTP API compiler writes a DependsOn that a Ref already implies: a style
+# warning about code Tight does not write. Nothing else is ignored.
+SERVERLESS_HTTP_API_LINT_IGNORED = ("W3005",)
+
+
+@pytest.fixture(scope="session")
+def serverless() -> Path:
+    return real_tools.npm_tool(real_tools.SERVERLESS, "serverless")
+
+
+@pytest.fixture(scope="session")
+def sam() -> Path:
+    return real_tools.sam_cli()
+
+
+def use_api(app: Path, api: str) -> None:
+    with (app / "tight.yml").open("a") as handle:
+        handle.write(f"api: {api}\n")
+
+
+def package(serverless: Path, app: Path, tmp_path: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [str(serverless), "package", "--stage", "dev"],
+        cwd=app,
+        env=real_tools.tool_env(tmp_path / "home"),
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+
+
+@pytest.mark.parametrize("api", ["rest", "http"])
+def test_serverless_v3_packages_the_generated_file(
+    serverless: Path, vendored_app: Path, tmp_path: Path, api: str
+) -> None:
+    use_api(vendored_app, api)
+    path, _ = generate(load_config(), "serverless")
+    config = yaml.safe_load(path.read_text())
+    assert config["frameworkVersion"] == FRAMEWORK_VERSION
+    assert config["configValidationMode"] == "error"
+
+    done = package(serverless, vendored_app, tmp_path)
+    output = done.stdout + done.stderr
+    print(f"\n$ serverless package --stage dev   (api: {api})\n{output}")
+    assert done.returncode == 0, output
+    assert "Service packaged" in output
+    assert "Warning" not in output and "warning" not in output
+
+    compiled = vendored_app / ".serverless" / "cloudformation-template-update-stack.json"
+    ignore = SERVERLESS_HTTP_API_LINT_IGNORED if api == "http" else ()
+    lint = subprocess.run(
+        [*cfn_lint_command(), *(f"--ignore-checks={rule}" for rule in ignore), "--", compiled],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert lint.returncode == 0, lint.stdout + lint.stderr
+
+    resources = json.loads(compiled.read_text())["Resources"]
+    functions = {
+        v["Properties"]["Handler"]: v["Properties"]
+        for v in resources.values()
+        if v["Type"] == "AWS::Lambda::Function"
+    }
+    assert set(functions) == {f"app_index.{name}" for name in CONTROLLERS.values()}
+    for properties in functions.values():
+        assert properties["Runtime"] == "python3.11"
+        assert properties["Architectures"] == ["x86_64"]
+        assert properties["Environment"]["Variables"] == {
+            "CI": "false",
+            "NAME": "shipping-app",
+            "STAGE": "dev",
+        }
+    for logical_id, short in TABLES.items():
+        table = resources[logical_id]
+        assert table["Type"] == "AWS::DynamoDB::Table"
+        assert table["Properties"]["TableName"] == f"shipping-app-dev-{short}"
+    (role,) = [v for v in resources.values() if v["Type"] == "AWS::IAM::Role"]
+    statements = [
+        s for p in role["Properties"]["Policies"] for s in p["PolicyDocument"]["Statement"]
+    ]
+    (dynamo,) = [s for s in statements if s["Action"] == list(CRUD_ACTIONS)]
+    assert len(dynamo["Resource"]) == 2 * len(TABLES)  # the tables and their indexes only
+    types = {v["Type"] for v in resources.values()}
+    if api == "http":
+        assert "AWS::ApiGatewayV2::Api" in types and "AWS::ApiGateway::RestApi" not in types
+        routes = sorted(
+            v["Properties"]["RouteKey"]
+            for v in resources.values()
+            if v["Type"] == "AWS::ApiGatewayV2::Route"
+        )
+        assert "ANY /greetings" in routes and "ANY /greetings/{proxy+}" in routes
+        integrations = [
+            v["Properties"]
+            for v in resources.values()
+            if v["Type"] == "AWS::ApiGatewayV2::Integration"
+        ]
+        assert {i["PayloadFormatVersion"] for i in integrations} == {"2.0"}
+    else:
+        assert "AWS::ApiGateway::RestApi" in types and "AWS::ApiGatewayV2::Api" not in types
+        methods = [v for v in resources.values() if v["Type"] == "AWS::ApiGateway::Method"]
+        assert {m["Properties"]["HttpMethod"] for m in methods} == {"ANY"}
+        assert len(methods) == 2 * len(CONTROLLERS)
+
+
+def test_serverless_refuses_a_schema_error(
+    serverless: Path, vendored_app: Path, tmp_path: Path
+) -> None:
+    """configValidationMode: error is what makes the test above mean "no schema warnings"."""
+    path, _ = generate(load_config(), "serverless")
+    config = yaml.safe_load(path.read_text())
+    config["provider"]["memorySise"] = 512  # a typo Serverless would otherwise only warn about
+    path.write_text(yaml.safe_dump(config))
+    done = package(serverless, vendored_app, tmp_path)
+    assert done.returncode != 0
+    assert "memorySise" in done.stdout + done.stderr
+
+
+@pytest.mark.parametrize("api", ["rest", "http"])
+def test_sam_validate_lint(sam: Path, vendored_app: Path, tmp_path: Path, api: str) -> None:
+    use_api(vendored_app, api)
+    path, _ = generate(load_config(), "sam")
+    done = subprocess.run(
+        [str(sam), "validate", "--lint", "--template-file", str(path)],
+        cwd=vendored_app,
+        env=real_tools.tool_env(tmp_path / "home"),
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    output = done.stdout + done.stderr
+    print(f"\n$ sam validate --lint   (api: {api})\n{output}")
+    assert done.returncode == 0, output
+    assert "is a valid SAM Template" in output
+
+
+def cfn_lint_command() -> list[str]:
+    """cfn-lint of this environment (the one test_shipping_templates runs)."""
+    return [str(Path(sys.executable).parent / "cfn-lint"), "--regions", "us-east-1"]
