@@ -23,6 +23,7 @@ REPO = Path(__file__).resolve().parents[2]
 CACHE = REPO / ".cache"
 SERVERLESS = "serverless@3.40.0"
 SERVERLESS_OFFLINE = "serverless-offline@13"
+NPM_PACKAGES = (SERVERLESS, SERVERLESS_OFFLINE)
 AWS_SAM_CLI = "aws-sam-cli==1.170.0"
 
 
@@ -56,9 +57,11 @@ def _install_atomically(target: Path, command: list[str], what: str) -> None:
         shutil.rmtree(staging, ignore_errors=True)
 
 
-def npm_tool(package: str, binary: str) -> Path:
-    """`node_modules/.bin/<binary>` of `package`, installed from npm into .cache/npm-tools."""
-    target = CACHE / "npm-tools" / package.replace("/", "+")
+def npm_tool(binary: str, *packages: str) -> Path:
+    """`node_modules/.bin/<binary>` of `packages`, installed together from npm, once, into
+    .cache/npm-tools/<packages> (plugins resolve from the same node_modules)."""
+    package = " ".join(packages)
+    target = CACHE / "npm-tools" / "+".join(p.replace("/", "_") for p in packages)
     found = target / "node_modules" / ".bin" / binary
     if found.exists():
         return found
@@ -68,7 +71,7 @@ def npm_tool(package: str, binary: str) -> Path:
     _install_atomically(
         target,
         [npm, "install", "--prefix", "{dir}", "--no-audit", "--no-fund", "--ignore-scripts",
-         "--loglevel", "error", package],
+         "--loglevel", "error", *packages],
         f"{package} from npm",
     )  # fmt: skip
     return found

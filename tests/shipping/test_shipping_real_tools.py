@@ -8,9 +8,16 @@ The tools are installed once into .cache/ (see real_tools.py); CI runs these tes
 from __future__ import annotations
 
 import json
+import os
+import signal
 import subprocess
 import sys
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -19,6 +26,7 @@ from tests.shipping import real_tools
 from tests.shipping.test_shipping_templates import CONTROLLERS, TABLES
 from tight.tasks.config import load_config
 from tight.tasks.deploy_templates import CRUD_ACTIONS, FRAMEWORK_VERSION, generate
+from tight.tasks.dynamodb_local import free_port
 
 pytestmark = pytest.mark.slow
 
@@ -29,7 +37,8 @@ SERVERLESS_HTTP_API_LINT_IGNORED = ("W3005",)
 
 @pytest.fixture(scope="session")
 def serverless() -> Path:
-    return real_tools.npm_tool(real_tools.SERVERLESS, "serverless")
+    """Serverless v3 with serverless-offline beside it: one npm install, cached in .cache/."""
+    return real_tools.npm_tool("serverless", *real_tools.NPM_PACKAGES)
 
 
 @pytest.fixture(scope="session")
@@ -163,3 +172,81 @@ def test_sam_validate_lint(sam: Path, vendored_app: Path, tmp_path: Path, api: s
 def cfn_lint_command() -> list[str]:
     """cfn-lint of this environment (the one test_shipping_templates runs)."""
     return [str(Path(sys.executable).parent / "cfn-lint"), "--regions", "us-east-1"]
+
+
+@pytest.mark.parametrize("api", ["rest", "http"])
+def test_serverless_offline_serves_the_generated_file(
+    serverless: Path, vendored_app: Path, tmp_path: Path, api: str
+) -> None:
+    """What the README tells users: the generated serverless.yml plus `plugins:
+    [serverless-offline]`; a real HTTP client gets the controller's answers. It runs the app's
+    sources with the `python3` on PATH (serverless-offline ignores package.artifact): the zip
+    itself is checked under the Lambda runtime loop by the e2e test."""
+    use_api(vendored_app, api)
+    path, _ = generate(load_config(), "serverless")
+    with path.open("a") as handle:
+        handle.write("plugins:\n  - serverless-offline\n")
+    (vendored_app / "node_modules").symlink_to(serverless.parents[1])
+    http_port, lambda_port = free_port(), free_port()
+    env = real_tools.tool_env(tmp_path / "home")
+    env["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), env.get("PATH", "")])
+    log = tmp_path / "offline.log"
+    with log.open("w") as sink:
+        process = subprocess.Popen(
+            [str(serverless), "offline", "--host", "127.0.0.1",
+             "--httpPort", str(http_port), "--lambdaPort", str(lambda_port),
+             "--noPrependStageInUrl"],
+            cwd=vendored_app, env=env, stdout=sink, stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )  # fmt: skip
+    try:
+        base = f"http://127.0.0.1:{http_port}"
+        get = _http(base + "/greetings", process, log)
+        assert (get.status, json.loads(get.body)) == (200, {"hello": "world"}), log.read_text()
+        assert get.headers["access-control-allow-origin"] == "*"
+        post = _http(base + "/greetings/x", process, log, method="POST", body=b'{"n": 1}')
+        assert (post.status, json.loads(post.body)) == (201, {"got": {"n": 1}})
+        patch = _http(base + "/greetings", process, log, method="PATCH", body=b"{}")
+        assert patch.status == 405 and patch.headers["allow"].startswith("GET, POST")
+        print(f"\nserverless offline ({api}): GET={get.status} POST={post.status} "
+              f"PATCH={patch.status}")  # fmt: skip
+    finally:
+        os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+
+
+@dataclass
+class _Answer:
+    status: int
+    headers: dict[str, str]
+    body: bytes
+
+
+def _http(
+    url: str, process: subprocess.Popen, log: Path, method: str = "GET", body: bytes | None = None
+) -> _Answer:
+    """One request with urllib, retried until the server listens (or has died)."""
+    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+    request = urllib.request.Request(
+        url, data=body, method=method, headers={"Content-Type": "application/json"}
+    )
+    deadline = time.monotonic() + 90
+    while True:
+        try:
+            with opener.open(request, timeout=60) as response:
+                return _Answer(response.status, _lower(response.headers), response.read())
+        except urllib.error.HTTPError as error:
+            return _Answer(error.code, _lower(error.headers), error.read())
+        except (urllib.error.URLError, ConnectionError):
+            if process.poll() is not None or time.monotonic() > deadline:
+                message = f"serverless offline is not answering:\n{log.read_text()}"
+                raise AssertionError(message) from None
+            time.sleep(0.3)
+
+
+def _lower(headers: Any) -> dict[str, str]:
+    return {k.lower(): v for k, v in headers.items()}
