@@ -53,6 +53,7 @@ class Demo:
     """The state of one run: where it works and what each step found."""
 
     workdir: Path
+    api: str = "rest"  # tight.yml's `api`: rest (API Gateway REST) or http (HTTP API)
     steps: list[Step] = field(default_factory=list)
     facts: dict[str, object] = field(default_factory=dict)
     processes: list[subprocess.Popen] = field(default_factory=list)
@@ -132,6 +133,8 @@ def generate_app(demo: Demo) -> str:
     config = yaml.safe_load((demo.app / "tight.yml").read_text())
     # DynamoDB Local is ~50 MB: keep one copy in the checkout's cache for every run.
     config["dynamo_db"]["dir"] = str(DYNAMODB_CACHE)
+    if demo.api != "rest":
+        config["api"] = demo.api
     (demo.app / "tight.yml").write_text(yaml.safe_dump(config, sort_keys=False))
     return f"cookiecutter templates/app -> {demo.app.relative_to(demo.workdir.parent)}"
 
@@ -260,7 +263,8 @@ def build_artifact(demo: Demo) -> str:
 def sam_template(demo: Demo) -> str:
     demo.invoke("template", "--format", "sam")
     demo.run(str(Path(sys.executable).with_name("cfn-lint")), "template.yaml")
-    return "template.yaml (AWS SAM), cfn-lint clean"
+    api = "HttpApi, payload 2.0" if demo.api == "http" else "REST Api, payload 1.0"
+    return f"template.yaml (AWS SAM, {api}), cfn-lint clean"
 
 
 def invoke_artifact(demo: Demo) -> str:
@@ -315,9 +319,9 @@ STEPS: list[tuple[str, Callable[[Demo], str]]] = [
 ]
 
 
-def run(workdir: Path, echo: Callable[[str], None] = print) -> Demo:
+def run(workdir: Path, echo: Callable[[str], None] = print, api: str = "rest") -> Demo:
     """All steps in order; whatever happens, every process the demo started is stopped."""
-    demo = Demo(workdir=workdir.resolve(), echo=echo)
+    demo = Demo(workdir=workdir.resolve(), api=api, echo=echo)
     with _stopping(demo):
         for name, action in STEPS:
             demo.step(name, lambda action=action: action(demo))
