@@ -250,3 +250,22 @@ def _http(
 
 def _lower(headers: Any) -> dict[str, str]:
     return {k.lower(): v for k, v in headers.items()}
+
+
+def test_sam_validate_lint_catches_what_cfn_lint_catches(
+    sam: Path, vendored_app: Path, tmp_path: Path
+) -> None:
+    """`--lint` really lints: a runtime Lambda retired fails the same command."""
+    path, _ = generate(load_config(), "sam")
+    path.write_text(path.read_text().replace("Runtime: python3.11", "Runtime: python2.7"))
+    done = subprocess.run(
+        [str(sam), "validate", "--lint", "--template-file", str(path)],
+        cwd=vendored_app,
+        env=real_tools.tool_env(tmp_path / "home"),
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert done.returncode != 0
+    assert "python2.7" in done.stdout + done.stderr
