@@ -95,7 +95,7 @@ def bench(c, quick=False):
     c.run(f"{sys.executable} -m bench{' --quick' if quick else ''}", pty=False)
 
 
-@task
-def demo(c):
+@task(help={"api": "rest (API Gateway REST, default) or http (HTTP API): tight.yml's api"})
+def demo(c, api="rest"):
     """The end-to-end demo: generate, record, replay, package and invoke a service."""
-    c.run(f"{sys.executable} -m demo", pty=False)
+    c.run(f"{sys.executable} -m demo --api {api}", pty=False)

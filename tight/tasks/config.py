@@ -13,7 +13,8 @@ import yaml
 from tight.tasks.errors import TaskError
 
 CONFIG_FILE = "tight.yml"
-SUPPORTED_RUNTIMES = ("python3.10", "python3.11", "python3.12", "python3.13")
+# Every Python runtime Lambda offers; vendoring for one needs only pip's platform options.
+SUPPORTED_RUNTIMES = ("python3.10", "python3.11", "python3.12", "python3.13", "python3.14")
 SUPPORTED_ARCHITECTURES = ("x86_64", "arm64")
 # `name` becomes a CloudFormation stack name ([A-Za-z][A-Za-z0-9-]*, at most 128), the prefix
 # of every DynamoDB table (<name>-<stage>-<table>, at most 255) and of the artifact's file
@@ -29,6 +30,9 @@ MAX_ENV_ENTRY_BYTES = 128 * 1024
 # NAME and STAGE build every table name: DynamoDB allows only these characters in one.
 TABLE_NAME_PARTS = ("NAME", "STAGE")
 TABLE_NAME_CHARS = re.compile(r"[A-Za-z0-9_.-]+\Z")
+# `api: rest` (API Gateway REST, payload 1.0: the original Tight's) or `api: http` (HTTP API,
+# payload 2.0: cheaper, fewer features). `invoke template` and `invoke serve` read it.
+SUPPORTED_APIS = ("rest", "http")
 
 
 @dataclass(frozen=True)
@@ -40,6 +44,7 @@ class AppConfig:
     vendor_dir: Path
     runtime: str = "python3.11"
     architecture: str = "x86_64"
+    api: str = "rest"
     version: str | None = None
     dynamo_db_dir: Path = Path("dynamo_db")
     dynamo_db_port: int = 8000
@@ -117,6 +122,12 @@ def load_config(root: Path | None = None) -> AppConfig:
             f"{path}: architecture {architecture!r} is not supported",
             f"use one of {', '.join(SUPPORTED_ARCHITECTURES)}",
         )
+    api = str(data.get("api", "rest"))
+    if api not in SUPPORTED_APIS:
+        raise TaskError(
+            f"{path}: api {api!r} is not supported",
+            "use `api: rest` (API Gateway REST, the default) or `api: http` (HTTP API)",
+        )
     dynamo = data.get("dynamo_db") or {}
     functions = data.get("functions") or {}
     if not isinstance(dynamo, dict) or not isinstance(functions, dict):
@@ -127,6 +138,7 @@ def load_config(root: Path | None = None) -> AppConfig:
         vendor_dir=root / str(_setting(data, "vendor_dir", "app/vendored", path)),
         runtime=runtime,
         architecture=architecture,
+        api=api,
         version=check_version(data.get("version"), path),
         dynamo_db_dir=root / str(_setting(dynamo, "dir", "dynamo_db", path, "dynamo_db.")),
         dynamo_db_port=check_port(_setting(dynamo, "port", 8000, path, "dynamo_db."), path),

@@ -1,8 +1,9 @@
 """`invoke template [--format sam|serverless]`: infrastructure as code for the app, generated.
 
 Both formats describe the same stack: one function per controller in `app/functions`
-(handler `app_index.<name>`) behind API Gateway (REST, proxy integration: path and path/
-{proxy+}, any method), the DynamoDB tables from `schemas/dynamo/*.yml`, the variables from
+(handler `app_index.<name>`) behind API Gateway (proxy integration: path and path/{proxy+},
+any method; a REST API, payload 1.0, unless tight.yml says `api: http`: an HTTP API, 2.0),
+the DynamoDB tables from `schemas/dynamo/*.yml`, the variables from
 `env.dist.yml` plus NAME and STAGE, and DynamoDB permissions scoped to those tables only.
 The stage is a deploy-time parameter; table names follow it, as the models compute them
 (`<NAME>-<STAGE>-<table>`). The code is the artifact `invoke artifact` builds: this task
@@ -26,6 +27,11 @@ from tight.tasks.errors import TaskError
 from tight.tasks.files import write_atomic
 
 FORMATS = {"sam": "template.yaml", "serverless": "serverless.yml"}
+# Serverless Framework v3 (3.40.0) and `osls`, its maintained open fork (4.3.1 on npm, which
+# refuses '3'), both package this file offline; Serverless v4 reads it too but needs a login.
+FRAMEWORK_VERSION = ">=3.38.0 <5.0.0"
+HTTP_API_ID = "HttpApi"
+PAYLOAD_FORMAT = "2.0"
 DEFAULT_TIMEOUT = 29  # API Gateway's integration timeout: a longer Lambda is never awaited
 DEFAULT_MEMORY = 256
 TIMEOUTS = range(1, 901)  # Lambda: 1 s to 15 min
@@ -98,6 +104,7 @@ class Stack:
     name: str
     runtime: str
     architecture: str
+    api: str
     code: str
     stage: str
     environment: dict[str, str]
@@ -276,6 +283,7 @@ def load_stack(config: AppConfig, code: str) -> Stack:
         name=config.name,
         runtime=config.runtime,
         architecture=config.architecture,
+        api=config.api,
         code=code,
         stage=stage,
         environment=environment,
@@ -295,6 +303,19 @@ def _table_resource(table: Table, stage: str, *, sub: bool) -> dict[str, Any]:
     return {"Type": "AWS::DynamoDB::Table", "Properties": properties}
 
 
+def _sam_event(stack: Stack, path: str) -> dict[str, Any]:
+    """An `Api` event on the implicit REST API, or an `HttpApi` event (payload 2.0)."""
+    if stack.api == "http":
+        properties = {
+            "ApiId": {"Ref": HTTP_API_ID},
+            "Path": path,
+            "Method": "ANY",
+            "PayloadFormatVersion": PAYLOAD_FORMAT,
+        }
+        return {"Type": "HttpApi", "Properties": properties}
+    return {"Type": "Api", "Properties": {"Path": path, "Method": "ANY"}}
+
+
 def sam_template(stack: Stack) -> dict[str, Any]:
     """AWS SAM: `sam deploy --guided` (or the console via `sam package`) deploys it."""
     variables = {**stack.environment, "NAME": stack.name, "STAGE": {"Ref": "Stage"}}
@@ -310,11 +331,8 @@ def sam_template(stack: Stack) -> dict[str, Any]:
             "Timeout": function.timeout,
             "Environment": {"Variables": dict(variables)},
             "Events": {
-                "Root": {"Type": "Api", "Properties": {"Path": function.path, "Method": "ANY"}},
-                "Proxy": {
-                    "Type": "Api",
-                    "Properties": {"Path": function.proxy_path, "Method": "ANY"},
-                },
+                "Root": _sam_event(stack, function.path),
+                "Proxy": _sam_event(stack, function.proxy_path),
             },
         }
         if policies:
@@ -325,6 +343,26 @@ def sam_template(stack: Stack) -> dict[str, Any]:
         }
     for table in stack.tables:
         resources[table.logical_id] = _table_resource(table, "${Stage}", sub=True)
+    if stack.api == "http":
+        resources[HTTP_API_ID] = {
+            "Type": "AWS::Serverless::HttpApi",
+            "Properties": {"Description": f"{stack.name}: HTTP API (payload format 2.0)"},
+        }
+        api_url = {
+            "Description": "Base URL of the HTTP API (its $default stage)",
+            "Value": {
+                "Fn::Sub": f"https://${{{HTTP_API_ID}}}.execute-api.${{AWS::Region}}."
+                "${AWS::URLSuffix}/"
+            },
+        }
+    else:
+        api_url = {
+            "Description": "Base URL of the API (stage Prod of the implicit REST API)",
+            "Value": {
+                "Fn::Sub": "https://${ServerlessRestApi}.execute-api.${AWS::Region}."
+                "${AWS::URLSuffix}/Prod/"
+            },
+        }
     return {
         "AWSTemplateFormatVersion": "2010-09-09",
         "Transform": "AWS::Serverless-2016-10-31",
@@ -339,16 +377,14 @@ def sam_template(stack: Stack) -> dict[str, Any]:
             }
         },
         "Resources": resources,
-        "Outputs": {
-            "ApiUrl": {
-                "Description": "Base URL of the API (stage Prod of the implicit REST API)",
-                "Value": {
-                    "Fn::Sub": "https://${ServerlessRestApi}.execute-api.${AWS::Region}."
-                    "${AWS::URLSuffix}/Prod/"
-                },
-            }
-        },
+        "Outputs": {"ApiUrl": api_url},
     }
+
+
+def _serverless_event(stack: Stack, path: str) -> dict[str, Any]:
+    if stack.api == "http":
+        return {"httpApi": {"path": path, "method": "*"}}
+    return {"http": {"path": path, "method": "ANY"}}
 
 
 def serverless_template(stack: Stack) -> dict[str, Any]:
@@ -363,6 +399,8 @@ def serverless_template(stack: Stack) -> dict[str, Any]:
         "timeout": DEFAULT_TIMEOUT,
         "environment": environment,
     }
+    if stack.api == "http":
+        provider["httpApi"] = {"payload": PAYLOAD_FORMAT}
     if stack.tables:
         arns = [{"Fn::GetAtt": [t.logical_id, "Arn"]} for t in stack.tables]
         indexes = [{"Fn::Join": ["/", [arn, "index/*"]]} for arn in arns]
@@ -380,13 +418,14 @@ def serverless_template(stack: Stack) -> dict[str, Any]:
             "memorySize": function.memory,
             "timeout": function.timeout,
             "events": [
-                {"http": {"path": function.path, "method": "ANY"}},
-                {"http": {"path": function.proxy_path, "method": "ANY"}},
+                _serverless_event(stack, function.path),
+                _serverless_event(stack, function.proxy_path),
             ],
         }
     template: dict[str, Any] = {
         "service": stack.name,
-        "frameworkVersion": "3",
+        "frameworkVersion": FRAMEWORK_VERSION,
+        "configValidationMode": "error",
         "provider": provider,
         "package": {"artifact": stack.code},
         "functions": functions,
@@ -456,6 +495,8 @@ def template(c: Context, format: str = "sam", artifact: str = "") -> None:
     path, stack = generate(config, format, artifact)
     print(f"wrote {path.relative_to(config.root)} ({format})")
     print(f"  code:      {stack.code}")
+    api = "HTTP API (payload 2.0)" if stack.api == "http" else "REST API (payload 1.0)"
+    print(f"  api:       {api}  (tight.yml `api: rest|http`)")
     print(f"  functions: {', '.join(f'{f.name} {f.path}' for f in stack.functions)}")
     tables = ", ".join(t.logical_id for t in stack.tables) or "none (no schemas/dynamo/*.yml)"
     print(f"  tables:    {tables}")

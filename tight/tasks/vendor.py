@@ -59,7 +59,13 @@ RUNTIME_PROVIDED = (
 )
 
 # glibc of the Lambda OS per runtime: AL2 has 2.26, AL2023 has 2.34.
-GLIBC_MINOR = {"python3.10": 26, "python3.11": 26, "python3.12": 34, "python3.13": 34}
+GLIBC_MINOR = {
+    "python3.10": 26,
+    "python3.11": 26,
+    "python3.12": 34,
+    "python3.13": 34,
+    "python3.14": 34,
+}
 
 # Kept from an old vendor folder: files a template may put there, owned by no package.
 MARKER_FILES = ("__init__.py", ".gitkeep", ".gitignore")
