@@ -54,6 +54,7 @@ def demo_requests() -> list[dict]:
 
     return [
         request("POST", "POST", body={"id": "demo", "name": "Demo", "tags": ["x"]}),
+        request("POST-again", "POST", body={"id": "demo", "name": "Twice"}),
         request("GET", "GET", "demo"),
         request("PUT", "PUT", "demo", body={"email": "demo@example.com"}),
         request("LIST", "GET"),

@@ -24,12 +24,13 @@ def test_every_step_ran(demo):
 def test_tests_recorded_then_replayed_offline(demo):
     details = {step.name: step.detail for step in demo.steps}
     assert details["generate the function accounts (runs its tests)"].find("2 passed") >= 0
-    assert "5 passed" in details["record the tests against DynamoDB Local"]
-    assert "5 passed" in details["replay the tests offline"]
+    assert "6 passed" in details["record the tests against DynamoDB Local"]
+    assert "6 passed" in details["replay the tests offline"]
     assert "failed" not in details["replay the tests offline"]
     placebos = demo.app / "tests" / "functions" / "integration" / "accounts" / "placebos"
     recorded = sorted(path.name for path in placebos.iterdir())
     assert recorded == [
+        "test_create_existing_account_is_409",
         "test_create_then_read_account",
         "test_delete_account",
         "test_invalid_body_is_422",
@@ -53,6 +54,7 @@ def test_artifact_answers_real_events_from_a_clean_interpreter(demo):
     status = {label: answer["statusCode"] for label, answer in answers.items()}
     assert status == {
         "POST": 201,
+        "POST-again": 409,
         "GET": 200,
         "PUT": 200,
         "LIST": 200,
@@ -60,6 +62,7 @@ def test_artifact_answers_real_events_from_a_clean_interpreter(demo):
         "GET-gone": 404,
         "PATCH": 405,
     }
+    assert json.loads(answers["POST-again"]["body"]) == {"message": "account 'demo' exists"}
     assert json.loads(answers["PUT"]["body"])["email"] == "demo@example.com"
     assert [a["id"] for a in json.loads(answers["LIST"]["body"])["accounts"]] == ["demo"]
     assert answers["PATCH"]["headers"]["Allow"] == "GET, POST, PUT, DELETE, OPTIONS, HEAD"
@@ -74,4 +77,4 @@ def test_nothing_left_running(demo):
 
 def test_second_run_in_the_same_folder_works(demo):
     again = flow.run(demo.workdir, echo=lambda line: None)
-    assert "5 passed" in {s.name: s.detail for s in again.steps}["replay the tests offline"]
+    assert "6 passed" in {s.name: s.detail for s in again.steps}["replay the tests offline"]
