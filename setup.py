@@ -1,7 +1,7 @@
 """Ship the repository's cookiecutter templates inside the wheel as `tight/templates`.
 
 They live at the repository root (`cookiecutter <repo> --directory templates/app`); this copy
-lets `invoke generate-function` find them in a plain `pip install tight[dev]` as well. The
+lets `invoke generate-function` find them in a plain `pip install tight-lambda[dev]` as well. The
 artifact task leaves them out of Lambda zips. Everything else about the build is in
 pyproject.toml.
 """

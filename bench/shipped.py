@@ -1,8 +1,8 @@
 """What each side ships inside a Lambda artifact, and how big it is zipped.
 
-Tight ships only its runtime: the dev-time code (tasks/, testing/, core/test_helpers.py)
-never goes into an artifact. The same file list is vendored into the benchmark's Tight app,
-so a runtime module missing from the list breaks the benchmark instead of going unnoticed.
+Tight ships only its runtime modules, named by one allowlist (tight.tasks.runtime_modules)
+that `invoke artifact` and the tests use too, with their `.pyc`. The same files are vendored
+into the benchmark's Tight app, so a module missing from the list breaks the benchmark.
 """
 
 from __future__ import annotations
@@ -10,39 +10,44 @@ from __future__ import annotations
 import importlib.util
 import io
 import shutil
+import sys
+import tempfile
 import zipfile
 from pathlib import Path
+
+from tight.tasks import bytecode, runtime_modules
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 TIGHT_DIR = REPO_ROOT / "tight"
 
-# Dev-time code that never ships; everything else under tight/ is runtime. Listing what is
-# left out (not what goes in) means a new runtime module is shipped and measured by default.
-_DEV_ONLY = ("tasks", "testing", "core/test_helpers.py")
-
-
-def _is_dev_only(relative: Path) -> bool:
-    text = relative.as_posix()
-    return any(text == item or text.startswith(item + "/") for item in _DEV_ONLY)
-
 
 def tight_runtime_files() -> list[Path]:
-    """The Python files of Tight that an app's artifact contains, sorted."""
-    return sorted(
-        path
-        for path in TIGHT_DIR.rglob("*.py")
-        if "__pycache__" not in path.parts and not _is_dev_only(path.relative_to(TIGHT_DIR))
-    )
+    """Tight's runtime modules (the one allowlist `invoke artifact` uses), sorted."""
+    return [path for path, _ in runtime_modules.source_files(TIGHT_DIR)]
 
 
 def vendor_tight(dest: Path) -> Path:
-    """Copy Tight's runtime files into `dest`/tight, as `invoke pip-install` would vendor it."""
-    target = dest / "tight"
-    for source in tight_runtime_files():
-        copy = target / source.relative_to(TIGHT_DIR)
+    """Tight as `invoke artifact` ships it into `dest`/tight: the allowlisted sources and their
+    unchecked-hash `.pyc` from this interpreter (the benchmark's target runtime)."""
+    entries = [(name, path) for path, name in runtime_modules.source_files(TIGHT_DIR)]
+    for name, source in entries:
+        copy = dest / name
         copy.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(source, copy)
-    return target
+    version = f"{sys.version_info[0]}.{sys.version_info[1]}"
+    compiled = bytecode.compile_vendored(entries, "tight/", version, dest)
+    for name, staged in compiled.entries:
+        target = dest / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        staged.replace(target)
+    return dest / "tight"
+
+
+def _shipped_tight_entries(staging: Path) -> list[tuple[Path, str]]:
+    vendor_tight(staging)
+    return sorted(
+        (path, str(path.relative_to(staging))) for path in staging.rglob("*") if path.is_file()
+    )
 
 
 def zipped_size(files: list[tuple[Path, str]]) -> int:
@@ -75,10 +80,9 @@ def shipped_sizes(bare_handler: Path) -> dict[str, int | None]:
     """
     sizes: dict[str, int | None] = {
         "bare": zipped_size([(bare_handler, bare_handler.name)]),
-        "tight": zipped_size(
-            [(path, str(path.relative_to(REPO_ROOT))) for path in tight_runtime_files()]
-        ),
     }
+    with tempfile.TemporaryDirectory(prefix="tight-shipped-") as staging:
+        sizes["tight"] = zipped_size(_shipped_tight_entries(Path(staging)))
     chalice = _package_files("chalice")
     sizes["chalice"] = (
         None

@@ -17,9 +17,15 @@ def main(argv: list[str] | None = None) -> int:
         default=flow.ROOT / ".demo",
         help="the folder the demo works in (default: .demo/ in the checkout, git-ignored)",
     )
+    parser.add_argument(
+        "--api",
+        choices=("rest", "http"),
+        default="rest",
+        help="tight.yml's api: rest (API Gateway REST, default) or http (HTTP API)",
+    )
     args = parser.parse_args(argv)
     try:
-        demo = flow.run(args.workdir)
+        demo = flow.run(args.workdir, api=args.api)
     except flow.DemoError as error:
         print(f"\ndemo failed: {error}", file=sys.stderr)
         return 1

@@ -53,6 +53,7 @@ class Demo:
     """The state of one run: where it works and what each step found."""
 
     workdir: Path
+    api: str = "rest"  # tight.yml's `api`: rest (API Gateway REST) or http (HTTP API)
     steps: list[Step] = field(default_factory=list)
     facts: dict[str, object] = field(default_factory=dict)
     processes: list[subprocess.Popen] = field(default_factory=list)
@@ -132,6 +133,8 @@ def generate_app(demo: Demo) -> str:
     config = yaml.safe_load((demo.app / "tight.yml").read_text())
     # DynamoDB Local is ~50 MB: keep one copy in the checkout's cache for every run.
     config["dynamo_db"]["dir"] = str(DYNAMODB_CACHE)
+    if demo.api != "rest":
+        config["api"] = demo.api
     (demo.app / "tight.yml").write_text(yaml.safe_dump(config, sort_keys=False))
     return f"cookiecutter templates/app -> {demo.app.relative_to(demo.workdir.parent)}"
 
@@ -260,11 +263,13 @@ def build_artifact(demo: Demo) -> str:
 def sam_template(demo: Demo) -> str:
     demo.invoke("template", "--format", "sam")
     demo.run(str(Path(sys.executable).with_name("cfn-lint")), "template.yaml")
-    return "template.yaml (AWS SAM), cfn-lint clean"
+    api = "HttpApi, payload 2.0" if demo.api == "http" else "REST Api, payload 1.0"
+    return f"template.yaml (AWS SAM, {api}), cfn-lint clean"
 
 
 def invoke_artifact(demo: Demo) -> str:
-    """Every controller of the zip, in a clean interpreter, with real API Gateway events."""
+    """The zip under the real Lambda runtime loop (RIE + awslambdaric), with REST v1, HTTP API
+    v2 and ALB events for every method of the accounts controller."""
     from tight.testing.dynamodb_local import start_for_tests
 
     database = start_for_tests(DYNAMODB_CACHE)
@@ -276,16 +281,23 @@ def invoke_artifact(demo: Demo) -> str:
              database.endpoint, str(demo.app)],
             env=env, check=True, capture_output=True, cwd=demo.app,
         )  # fmt: skip
+        function_env = {key: env[key] for key in env if key.startswith("AWS_")}
+        function_env["DYNAMODB_ENDPOINT"] = database.endpoint
+        function_env["USE_LOCAL_DB"] = "true"
         # The function's environment exactly as template.yaml gives it to Lambda.
-        env.update(lambda_sandbox.function_environment(demo.app / "template.yaml", "accounts"))
-        answers = lambda_sandbox.invoke_zip(
-            demo.facts["artifact"], lambda_sandbox.demo_requests(), env
+        function_env.update(
+            lambda_sandbox.function_environment(demo.app / "template.yaml", "accounts")
         )
+        runtime = str(yaml.safe_load((demo.app / "tight.yml").read_text()).get("runtime"))
+        answers = lambda_sandbox.invoke_demo(demo.facts["artifact"], function_env, runtime)
     finally:
         database.stop()
     demo.facts["artifact_answers"] = answers
-    statuses = " ".join(f"{a['request']}={a['statusCode']}" for a in answers)
-    return f"python -I with only the zip + boto3: {statuses}"
+    parts = []
+    for version, label in lambda_sandbox.VERSIONS.items():
+        statuses = " ".join(f"{a['request']}={a['statusCode']}" for a in answers[version])
+        parts.append(f"{label}: {statuses}")
+    return "RIE + awslambdaric, only the zip + boto3:\n      " + "\n      ".join(parts)
 
 
 STEPS: list[tuple[str, Callable[[Demo], str]]] = [
@@ -307,9 +319,9 @@ STEPS: list[tuple[str, Callable[[Demo], str]]] = [
 ]
 
 
-def run(workdir: Path, echo: Callable[[str], None] = print) -> Demo:
+def run(workdir: Path, echo: Callable[[str], None] = print, api: str = "rest") -> Demo:
     """All steps in order; whatever happens, every process the demo started is stopped."""
-    demo = Demo(workdir=workdir.resolve(), echo=echo)
+    demo = Demo(workdir=workdir.resolve(), api=api, echo=echo)
     with _stopping(demo):
         for name, action in STEPS:
             demo.step(name, lambda action=action: action(demo))

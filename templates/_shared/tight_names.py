@@ -16,6 +16,10 @@ import sysconfig
 
 LOWER_SNAKE = re.compile(r"[a-z][a-z0-9_]*\Z")
 IDENTIFIER = re.compile(r"[A-Za-z][A-Za-z0-9_]*\Z")
+# Lambda function names are at most 64 characters (Serverless names them
+# <service>-<stage>-<function>), and names also become file names (test_integration_<name>.py,
+# at most 255 bytes) and DynamoDB tables (<NAME>-<STAGE>-<names>, at most 255).
+MAX_LENGTH = 64
 
 # Names the app itself, or Tight, already uses on the import path or on `app_index`.
 RESERVED = frozenset(
@@ -77,6 +81,12 @@ def check_name(value: str, kind: str) -> str:
         else "lower snake case (a-z, 0-9, _; starting with a letter)"
     )
     problem = None
+    if len(value) > MAX_LENGTH:
+        shown = value[:20] + "..."
+        raise NameError_(
+            f"{label} {shown!r} is {len(value)} characters long; use at most {MAX_LENGTH} "
+            f"characters, such as {EXAMPLES[kind]!r}"
+        )
     if not pattern.match(value):
         problem = f"is not {rule}"
     elif keyword.iskeyword(value) or keyword.issoftkeyword(value):

@@ -177,3 +177,24 @@ def test_delete(engine: Any) -> None:
     assert engine.get(Widget, category="junk", name="old") is not None
     engine.delete(doomed)
     assert engine.get(Widget, category="junk", name="old", consistent=True) is None
+
+
+def test_a_single_key_is_read_with_one_get_item(engine: Any) -> None:
+    """flywheel alone sends a one-key BatchGetItem; through Tight it is a GetItem."""
+    calls: list[str] = []
+
+    def hook(connection: Any, command: str, kwargs: dict) -> None:
+        calls.append(command)
+
+    engine.dynamo.subscribe("precall", hook)
+    try:
+        hammer = engine.get(Widget, category="tool", name="hammer")
+        missing = engine.get(Widget, category="tool", name="no-such-thing")
+        fresh = engine.get(Widget, category="tool", name="hammer", consistent=True)
+        listed = engine.get(Widget, [{"category": "tool", "name": "hammer"}])
+    finally:
+        engine.dynamo.unsubscribe("precall", hook)
+    assert calls == ["get_item", "get_item", "get_item", "batch_get_item"]
+    assert missing is None
+    assert hammer.name == fresh.name == listed[0].name == "hammer"
+    assert hammer.created == listed[0].created and hammer.tags == listed[0].tags

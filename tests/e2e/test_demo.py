@@ -49,23 +49,48 @@ def test_schema_template_and_artifact(demo):
     assert not [n for n in names if n.startswith("app/vendored/boto")]
 
 
-def test_artifact_answers_real_events_from_a_clean_interpreter(demo):
-    answers = {answer["request"]: answer for answer in demo.facts["artifact_answers"]}
-    status = {label: answer["statusCode"] for label, answer in answers.items()}
-    assert status == {
-        "POST": 201,
-        "POST-again": 409,
-        "GET": 200,
-        "PUT": 200,
-        "LIST": 200,
-        "DELETE": 204,
-        "GET-gone": 404,
-        "PATCH": 405,
-    }
-    assert json.loads(answers["POST-again"]["body"]) == {"message": "account 'demo' exists"}
-    assert json.loads(answers["PUT"]["body"])["email"] == "demo@example.com"
-    assert [a["id"] for a in json.loads(answers["LIST"]["body"])["accounts"]] == ["demo"]
-    assert answers["PATCH"]["headers"]["Allow"] == "GET, POST, PUT, DELETE, OPTIONS, HEAD"
+EXPECTED_STATUS = {
+    "POST": 201,
+    "POST-again": 409,
+    "GET": 200,
+    "PUT": 200,
+    "LIST": 200,
+    "HEAD": 200,
+    "OPTIONS": 204,
+    "PATCH": 405,
+    "DELETE": 204,
+    "GET-gone": 404,
+}
+ALLOW = "GET, POST, PUT, DELETE, OPTIONS, HEAD"
+
+
+@pytest.mark.parametrize("version", ["v1", "v2", "alb"])
+def test_artifact_answers_under_the_real_lambda_runtime_loop(demo, version):
+    """RIE + awslambdaric ran the zip; every method of the controller, every answer checked."""
+    answers = {a["request"]: a for a in demo.facts["artifact_answers"][version]}
+    assert {label: a["statusCode"] for label, a in answers.items()} == EXPECTED_STATUS
+    account = f"{version}-demo"
+    created = json.loads(answers["POST"]["body"])
+    assert (created["id"], created["name"], created["tags"]) == (account, "Demo", ["x"])
+    assert json.loads(answers["GET"]["body"]) == created
+    assert json.loads(answers["POST-again"]["body"]) == {"message": f"account {account!r} exists"}
+    updated = json.loads(answers["PUT"]["body"])
+    assert updated == {**created, "email": f"{account}@example.com"}
+    assert json.loads(answers["LIST"]["body"]) == {"accounts": [updated]}
+    for label in ("POST", "POST-again", "GET", "PUT", "LIST", "HEAD", "PATCH", "GET-gone"):
+        assert answers[label]["headers"]["Content-Type"] == "application/json", label
+    assert answers["HEAD"]["body"] == ""  # the GET answer without its body
+    preflight = answers["OPTIONS"]["headers"]
+    assert preflight["Access-Control-Allow-Methods"] == ALLOW
+    assert preflight["Access-Control-Allow-Origin"] == "*"
+    assert answers["OPTIONS"]["body"] == ""
+    assert answers["PATCH"]["headers"]["Allow"] == ALLOW
+    assert "PATCH" in json.loads(answers["PATCH"]["body"])["message"]
+    assert answers["DELETE"]["body"] == ""
+    assert json.loads(answers["GET-gone"]["body"]) == {"message": f"no account {account!r}"}
+    for answer in answers.values():
+        assert answer["headers"]["Access-Control-Allow-Origin"] == "*"
+        assert "isBase64Encoded" not in answer or answer["isBase64Encoded"] is False
 
 
 def test_nothing_left_running(demo):

@@ -190,7 +190,8 @@ def test_malformed_json_is_400_and_handler_not_called(make_app, context):
             """
         }
     ).import_index()
-    answer = app.strict({"httpMethod": "POST", "body": "{not json"}, context)
+    declared = {"Content-Type": "application/json"}
+    answer = app.strict({"httpMethod": "POST", "body": "{not json", "headers": declared}, context)
     assert answer["statusCode"] == 400
     assert json.loads(answer["body"])["message"].startswith("Request body is not valid JSON")
     import app.functions.strict.handler as handler
@@ -351,10 +352,14 @@ def test_passthrough_and_v2_extras(make_app, context):
         }
     ).import_index()
     assert app.extras({"httpMethod": "GET"}, context) == {"anything": "goes"}
-    answer = app.extras({"httpMethod": "POST"}, context)
+    answer = app.extras({"httpMethod": "POST"}, context)  # REST v1: no `cookies` key there
     assert answer["body"] == "AAE=" and answer["isBase64Encoded"] is True
+    assert "cookies" not in answer
+    assert answer["multiValueHeaders"] == {"X-A": ["1", "2"], "Set-Cookie": ["a=1"]}
+    v2 = {"version": "2.0", "requestContext": {"http": {"method": "POST"}}}
+    answer = app.extras(v2, context)  # HTTP API v2: cookies stay a list, one value per header
     assert answer["cookies"] == ["a=1"]
-    assert answer["multiValueHeaders"] == {"X-A": ["1", "2"]}
+    assert answer["headers"]["X-A"] == "1,2" and "multiValueHeaders" not in answer
 
 
 def test_set_default_headers_changes_every_response(accounts, context):

@@ -29,12 +29,15 @@ def test_debug_is_filtered_by_level(caplog, monkeypatch):
 
 def test_json_format_one_object_per_line_with_request_id(monkeypatch, capsys):
     monkeypatch.setenv("TIGHT_LOG_FORMAT", "json")
-    monkeypatch.setattr(request_state, "current_context", Context())
-    logger.info("saved", account_id=7)
+    token = request_state.set_context(Context())
     try:
-        raise KeyError("k")
-    except KeyError:
-        logger.exception("boom")
+        logger.info("saved", account_id=7)
+        try:
+            raise KeyError("k")
+        except KeyError:
+            logger.exception("boom")
+    finally:
+        request_state.reset_context(token)
     lines = capsys.readouterr().out.strip().splitlines()
     assert len(lines) == 2
     first, second = (json.loads(line) for line in lines)

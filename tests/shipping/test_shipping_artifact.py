@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from tight.tasks import artifact as artifact_module
+from tight.tasks import runtime_modules
 from tight.tasks.artifact import build_artifact
 from tight.tasks.config import load_config
 from tight.tasks.errors import TaskError
@@ -72,19 +73,30 @@ def test_contents_and_exclusions(vendored_app: Path) -> None:
         "app/vendored/tight/core/logger.py",
     ):
         assert shipped in names, shipped
+    compiled = [n for n in names if n.endswith(".pyc")]
     never = [
         n
         for n in names
-        if n.startswith(("tests/", "dynamo_db/", "builds/", ".git/", "app/vendored/tight/tasks/"))
-        or n.startswith(("app/vendored/tight/testing/", "app/vendored/tight/templates/"))
-        or n == "app/vendored/tight/core/test_helpers.py"
+        if n.startswith(("tests/", "dynamo_db/", "builds/", ".git/"))
         or n in ("env.yml", "app/conftest.py", "app/.env")
-        or "__pycache__" in n
-        or n.endswith(".pyc")
+        or ("__pycache__" in n and n not in compiled)
         or "/tests/" in n
         or n.rsplit("/", 1)[-1].startswith(("test_", "."))
     ]
     assert never == []
+    # Tight ships exactly its runtime allowlist: nothing dev-time, nothing missing.
+    shipped_tight = {
+        n.removeprefix("app/vendored/") for n in names if n.startswith("app/vendored/tight/")
+    }
+    assert {n for n in shipped_tight if n.endswith(".py")} == runtime_modules.RUNTIME_FILES
+    # Bytecode only for vendored sources, by the target runtime (python3.11), never the app's.
+    assert compiled, "the artifact ships no .pyc although Python 3.11 is here"
+    for name in compiled:
+        folder, _, file = name.rpartition("/__pycache__/")
+        assert folder.startswith("app/vendored"), name
+        assert file.endswith(".cpython-311.pyc"), name
+        assert f"{folder}/{file.split('.')[0]}.py" in names, name
+    assert "app/vendored/tight/core/__pycache__/test_helpers.cpython-311.pyc" not in names
     assert sorted(names) == names
     for info in zipfile.ZipFile(built.path).infolist():
         assert info.date_time == (1980, 1, 1, 0, 0, 0)
@@ -148,7 +160,8 @@ def test_over_the_unzipped_limit_writes_nothing(
     with pytest.raises(TaskError) as error:
         build_artifact(load_config())
     assert "over Lambda's" in error.value.problem
-    assert list((vendored_app / "builds").iterdir()) == []
+    builds = vendored_app / "builds"
+    assert not builds.exists() or list(builds.iterdir()) == []
 
 
 def test_without_vendored_tight_it_refuses(app: Path) -> None:

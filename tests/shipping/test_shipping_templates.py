@@ -40,6 +40,23 @@ def cfn_lint(path: Path) -> subprocess.CompletedProcess[str]:
     )
 
 
+def translate_and_lint(template: dict, tmp_path: Path) -> dict:
+    """The SAM transform, as `sam deploy` runs it after uploading the zip, then cfn-lint."""
+    from samtranslator.translator.transform import transform
+
+    packaged = copy.deepcopy(template)
+    for resource in packaged["Resources"].values():
+        if resource["Type"] == "AWS::Serverless::Function":
+            key = Path(resource["Properties"]["CodeUri"]).name
+            resource["Properties"]["CodeUri"] = f"s3://deploy-bucket/{key}"
+    translated = transform(packaged, {}, OfflinePolicies())
+    out = tmp_path / "translated.json"
+    out.write_text(json.dumps(translated, indent=1))
+    lint = cfn_lint(out)
+    assert lint.returncode == 0, lint.stdout + lint.stderr
+    return translated
+
+
 @pytest.fixture
 def sam(vendored_app: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Path, dict]:
     monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")
@@ -93,24 +110,11 @@ def test_sam_template_shape(vendored_app: Path, sam: tuple[Path, dict]) -> None:
 
 @pytest.mark.slow
 def test_sam_translates_and_lints_clean(sam: tuple[Path, dict], tmp_path: Path) -> None:
-    from samtranslator.translator.transform import transform
-
     path, template = sam
     raw_lint = cfn_lint(path)
     assert raw_lint.returncode == 0, raw_lint.stdout + raw_lint.stderr
 
-    # What `sam package` / `sam deploy` do first: upload the zip, point CodeUri at S3.
-    packaged = copy.deepcopy(template)
-    for resource in packaged["Resources"].values():
-        if resource["Type"] == "AWS::Serverless::Function":
-            key = Path(resource["Properties"]["CodeUri"]).name
-            resource["Properties"]["CodeUri"] = f"s3://deploy-bucket/{key}"
-    translated = transform(packaged, {}, OfflinePolicies())
-
-    out = tmp_path / "translated.json"
-    out.write_text(json.dumps(translated, indent=1))
-    lint = cfn_lint(out)
-    assert lint.returncode == 0, lint.stdout + lint.stderr
+    translated = translate_and_lint(template, tmp_path)
     resources = translated["Resources"]
     lambdas = {k: v for k, v in resources.items() if v["Type"] == "AWS::Lambda::Function"}
     assert set(lambdas) == set(CONTROLLERS)
@@ -204,3 +208,43 @@ def test_no_tables_means_no_dynamodb_permissions(vendored_app: Path) -> None:
     assert all("Policies" not in r["Properties"] for r in template["Resources"].values())
     serverless = yaml.safe_load(generate(load_config(), "serverless")[0].read_text())
     assert "iam" not in serverless["provider"] and "resources" not in serverless
+
+
+@pytest.mark.slow
+def test_sam_http_api(vendored_app: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`api: http`: an AWS::Serverless::HttpApi and HttpApi events (payload 2.0), which the
+    SAM transform turns into an API Gateway v2 API, cfn-lint clean before and after."""
+    monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")
+    with (vendored_app / "tight.yml").open("a") as handle:
+        handle.write("api: http\n")
+    path, _ = generate(load_config(), "sam")
+    template = yaml.safe_load(path.read_text())
+    raw_lint = cfn_lint(path)
+    assert raw_lint.returncode == 0, raw_lint.stdout + raw_lint.stderr
+    resources = template["Resources"]
+    assert resources["HttpApi"]["Type"] == "AWS::Serverless::HttpApi"
+    assert "ServerlessRestApi" not in json.dumps(template)
+    for logical_id in CONTROLLERS:
+        events = resources[logical_id]["Properties"]["Events"].values()
+        assert {e["Type"] for e in events} == {"HttpApi"}
+        assert all(e["Properties"]["PayloadFormatVersion"] == "2.0" for e in events)
+        assert all(e["Properties"]["ApiId"] == {"Ref": "HttpApi"} for e in events)
+        assert {e["Properties"]["Method"] for e in events} == {"ANY"}
+
+    translated = translate_and_lint(template, tmp_path)["Resources"]
+    types = [r["Type"] for r in translated.values()]
+    assert types.count("AWS::ApiGatewayV2::Api") == 1
+    assert "AWS::ApiGateway::RestApi" not in types
+    body = json.dumps(translated["HttpApi"]["Properties"]["Body"])
+    assert "/greetings/{proxy+}" in body and '"payloadFormatVersion": "2.0"' in body
+    permissions = [r for r in translated.values() if r["Type"] == "AWS::Lambda::Permission"]
+    assert len(permissions) == 2 * len(CONTROLLERS)
+
+
+@pytest.mark.slow
+def test_bad_api_setting_is_named(vendored_app: Path) -> None:
+    with (vendored_app / "tight.yml").open("a") as handle:
+        handle.write("api: graphql\n")
+    with pytest.raises(TaskError) as error:
+        load_config()
+    assert "'graphql'" in error.value.problem and "api: http" in error.value.fix

@@ -63,35 +63,14 @@ def requirement_lines(path: Path) -> list[str]:
     return [line for line in path.read_text().splitlines() if line and not line.startswith("#")]
 
 
-@pytest.mark.parametrize(
-    ("source", "dev", "shipped"),
-    [
-        ("tight", "tight[dev]", "tight"),
-        ("tight==0.2.0", "tight[dev]==0.2.0", "tight==0.2.0"),
-        (str(REPO), f"{REPO}[dev]", str(REPO)),
-        (
-            "git+https://example.invalid/tight.git@v0.2.0",
-            "tight[dev] @ git+https://example.invalid/tight.git@v0.2.0",
-            "tight @ git+https://example.invalid/tight.git@v0.2.0",
-        ),
-    ],
-)
-def test_tight_source_decides_where_tight_comes_from(source, dev, shipped, workspace, env):
-    result = cookiecutter("app", workspace, env, tight_source=source)
-    assert result.returncode == 0, result.stdout
-    app = workspace / "my_service"
-    assert requirement_lines(app / "requirements.txt") == [dev]
-    assert requirement_lines(app / "requirements-vendor.txt") == [shipped]
-
-
 def test_rendered_requirements_are_valid_for_pip(workspace: Path, env) -> None:
-    """pip resolves both files as rendered for a local source (a stand-in `tight` project in
-    the temp folder, so the checkout is never built into; nothing is installed)."""
+    """pip resolves both files as rendered for a local source (a stand-in `tight-lambda`
+    project in the temp folder, so the checkout is never built into; nothing is installed)."""
     fake = workspace / "tight-src"
     fake.mkdir()
     (fake / "pyproject.toml").write_text(
         '[build-system]\nrequires = ["setuptools>=64"]\nbuild-backend = "setuptools.build_meta"\n'
-        '[project]\nname = "tight"\nversion = "9.9.9"\n'
+        '[project]\nname = "tight-lambda"\nversion = "9.9.9"\n'
         "[project.optional-dependencies]\ndev = []\n"
         "[tool.setuptools]\npackages = []\n"
     )
@@ -114,7 +93,7 @@ def test_rendered_requirements_are_valid_for_pip(workspace: Path, env) -> None:
             env,
         )
         assert result.returncode == 0, result.stdout
-        assert "Would install tight-9.9.9" in result.stdout
+        assert "Would install tight-lambda-9.9.9" in result.stdout
 
 
 def test_app_tasks_are_tights_tasks(new_app: Path, env) -> None:

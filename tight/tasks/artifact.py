@@ -15,14 +15,16 @@ import os
 import stat
 import tempfile
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from invoke import Context, task
 
+from tight.tasks import bytecode, runtime_modules
 from tight.tasks.config import AppConfig, load_config
 from tight.tasks.errors import TaskError
+from tight.tasks.files import TEMP_PREFIX, default_mode
 
 BUILDS_DIR = "builds"
 TOP_FILES = ("app_index.py", "env.dist.yml", "tight.yml")
@@ -33,14 +35,6 @@ COMPRESS_LEVEL = 9
 ZIPPED_LIMIT = 50 * 1024 * 1024
 UNZIPPED_LIMIT = 250 * 1024 * 1024
 
-# Inside the vendored Tight: the tasks, the test kit, the pytest plugin and the templates
-# are dev-time only.
-TIGHT_DEV_ONLY = (
-    "tight/tasks",
-    "tight/testing",
-    "tight/templates",
-    "tight/core/test_helpers.py",
-)
 CACHE_DIRS = {"__pycache__", ".pytest_cache", ".mypy_cache", ".ruff_cache", ".hypothesis"}
 TEST_DIRS = {"tests", "test"}
 
@@ -52,6 +46,7 @@ class Artifact:
     zipped_bytes: int
     unzipped_bytes: int
     files: int
+    pyc_note: str | None = None
 
 
 def _is_test_file(name: str) -> bool:
@@ -71,7 +66,8 @@ def excluded(relative: PurePosixPath, vendor: PurePosixPath | None, local_db: st
         return True
     if vendor is not None and relative.is_relative_to(vendor):
         inside = relative.relative_to(vendor).as_posix()
-        return any(inside == dev or inside.startswith(dev + "/") for dev in TIGHT_DEV_ONLY)
+        # Inside the vendored Tight only its runtime modules ship (one allowlist).
+        return inside.startswith("tight/") and not runtime_modules.ships(inside)
     # The app's own code: its tests never ship (a vendored package's tests may be imported).
     return any(part in TEST_DIRS for part in parts[:-1]) or _is_test_file(parts[-1])
 
@@ -91,15 +87,20 @@ def collect(config: AppConfig) -> list[tuple[str, Path]]:
             "set `vendor_dir: app/vendored` in tight.yml",
         )
     local_db = _relative(config.dynamo_db_dir, root)
+    local_db_name = local_db.as_posix() if local_db else None
     entries = {name: root / name for name in TOP_FILES if (root / name).is_file()}
     trees = [root / "app"]
     if not vendor.is_relative_to("app"):
         trees.append(config.vendor_dir)
+    links = LinkCheck(root, lambda rel: _never_ships(rel, vendor, local_db_name))
     for tree in trees:
-        for path in _walk(tree):
+        for path in _walk(tree, links):
             relative = PurePosixPath(path.relative_to(root).as_posix())
-            if not excluded(relative, vendor, local_db.as_posix() if local_db else None):
+            if not excluded(relative, vendor, local_db_name):
                 entries[relative.as_posix()] = path
+    links.raise_if_refused()
+    check_file_names(entries)
+    check_total_size(entries)
     return sorted(entries.items())
 
 
@@ -110,13 +111,108 @@ def _relative(path: Path, root: Path) -> PurePosixPath | None:
         return None
 
 
-def _walk(tree: Path) -> Iterator[Path]:
-    for folder, dirs, files in os.walk(tree):
-        dirs[:] = [d for d in dirs if not d.startswith(".") and d not in CACHE_DIRS]
+def _walk(tree: Path, links: LinkCheck) -> Iterator[Path]:
+    """Every file under `tree`, named as the app names it. Symbolic links are followed
+    (files and folders) when they stay inside the app; `links` collects the others."""
+    for folder, dirs, files in os.walk(tree, followlinks=True):
+        dirs[:] = [
+            d
+            for d in dirs
+            if not d.startswith(".") and d not in CACHE_DIRS and links.follow(Path(folder) / d)
+        ]
         for name in files:
             path = Path(folder) / name
+            if path.is_symlink() and not links.follow(path):
+                continue
             if path.is_file():
                 yield path
+
+
+def _never_ships(relative: PurePosixPath, vendor: PurePosixPath, local_db: str | None) -> bool:
+    """A link must not smuggle in what the rules keep out (env.yml, dotfiles, the database)."""
+    top = relative.parts[0] if relative.parts else ""
+    return top in ("env.yml", BUILDS_DIR) or excluded(relative, vendor, local_db)
+
+
+class LinkCheck:
+    """Symbolic links met while collecting: followed inside the app, refused by name outside
+    it (a link to ~/.aws/credentials must never ship), dangling, looping or pointing at what
+    never ships. All refusals are reported together, so one run lists every bad link."""
+
+    def __init__(self, root: Path, never_ships: Callable[[PurePosixPath], bool]) -> None:
+        self.root = root.resolve()
+        self.never_ships = never_ships
+        self.refused: list[str] = []
+
+    def follow(self, path: Path) -> bool:
+        if not path.is_symlink():
+            return True
+        shown = path.relative_to(self.root) if path.is_relative_to(self.root) else path
+        try:
+            target = path.resolve(strict=True)
+        except (OSError, RuntimeError):
+            self.refused.append(f"{shown} -> {os.readlink(path)} (missing, or a link loop)")
+            return False
+        if not target.is_relative_to(self.root):
+            self.refused.append(f"{shown} -> {target} (outside the app)")
+            return False
+        relative = PurePosixPath(target.relative_to(self.root).as_posix())
+        if target.is_dir() and self._loops(path, target):
+            self.refused.append(f"{shown} -> {relative} (a folder containing the link: a loop)")
+            return False
+        if self.never_ships(relative):
+            self.refused.append(f"{shown} -> {relative} (which never ships)")
+            return False
+        return True
+
+    def _loops(self, path: Path, target: Path) -> bool:
+        """The link leads back into a folder the walk is already inside (through any chain
+        of links): following it would never end."""
+        for ancestor in path.parents:
+            if ancestor.resolve().is_relative_to(target):
+                return True
+            if ancestor == self.root or not ancestor.is_relative_to(self.root):
+                return False
+        return False
+
+    def raise_if_refused(self) -> None:
+        if self.refused:
+            raise TaskError(
+                "symbolic links the artifact will not follow:\n    " + "\n    ".join(self.refused),
+                "copy what the code needs into app/ (or vendor the package) instead of linking "
+                "it, or delete the link",
+            )
+
+
+def check_file_names(entries: dict[str, Path]) -> None:
+    """A zip stores names as UTF-8: a name that is not (a Latin-1 `café`) is named, not a
+    UnicodeEncodeError."""
+    bad = []
+    for name in entries:
+        try:
+            name.encode("utf-8")
+        except UnicodeEncodeError:
+            bad.append(os.fsencode(name).decode("utf-8", "backslashreplace"))
+    if bad:
+        raise TaskError(
+            "file names that are not UTF-8 cannot go into the artifact: " + ", ".join(bad),
+            "rename them with UTF-8 names (or ASCII ones)",
+        )
+
+
+def check_total_size(entries: dict[str, Path]) -> None:
+    """Refuse what cannot fit Lambda's 250 MiB unzipped before reading a byte of it: a huge
+    file must not be read into memory just to learn it is too big."""
+    sizes = {name: path.stat().st_size for name, path in entries.items()}
+    total = sum(sizes.values())
+    if total > UNZIPPED_LIMIT:
+        biggest = sorted(sizes, key=sizes.__getitem__, reverse=True)[:3]
+        raise TaskError(
+            f"the app unzips to {_mib(total)}, over Lambda's {_mib(UNZIPPED_LIMIT)} limit "
+            f"(largest: {', '.join(f'{n} {_mib(sizes[n])}' for n in biggest)})",
+            "trim requirements-vendor.txt, move large files out of app/, or move large "
+            "dependencies to a Lambda layer",
+        )
 
 
 def check_vendored(config: AppConfig) -> None:
@@ -163,10 +259,38 @@ def write_zip(entries: list[tuple[str, Path]], handle) -> int:
 def build_artifact(config: AppConfig, builds_dir: Path | None = None) -> Artifact:
     """Pack the app into builds/<name>-<version or content hash>.zip (temp file + rename)."""
     check_vendored(config)
-    entries = collect(config)
     builds = builds_dir or config.root / BUILDS_DIR
     builds.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".artifact-", suffix=".zip", dir=builds)
+    with tempfile.TemporaryDirectory(
+        prefix=f"{TEMP_PREFIX}artifact-staging-", dir=builds
+    ) as staging:
+        entries, note = prepare_entries(config, collect(config), Path(staging))
+        built = _write_artifact(config, entries, builds)
+    return Artifact(
+        built.path, built.sha256, built.zipped_bytes, built.unzipped_bytes, built.files, note
+    )
+
+
+def prepare_entries(
+    config: AppConfig, entries: list[tuple[str, Path]], staging: Path
+) -> tuple[list[tuple[str, Path]], str | None]:
+    """Tight's dist-info slimmed to its headers, plus the vendored code's `.pyc` compiled by
+    the target runtime's CPython (see tight.tasks.bytecode); the note says when they are not."""
+    defer_gc = config.raw.get("defer_gc", True)
+    if not isinstance(defer_gc, bool):
+        raise TaskError(
+            f"{config.root / 'tight.yml'}: defer_gc is {defer_gc!r}, not true or false",
+            "write `defer_gc: false` to collect garbage during init, or remove the line",
+        )
+    vendor = _relative(config.vendor_dir, config.root)
+    prefix = f"{vendor.as_posix()}/" if vendor is not None else ""
+    entries = runtime_modules.slim_tight_metadata(entries, prefix, staging)
+    compiled = bytecode.compile_vendored(entries, prefix, config.python_version, staging)
+    return sorted(entries + compiled.entries), compiled.note
+
+
+def _write_artifact(config: AppConfig, entries: list[tuple[str, Path]], builds: Path) -> Artifact:
+    fd, tmp = tempfile.mkstemp(prefix=f"{TEMP_PREFIX}artifact-", suffix=".zip", dir=builds)
     try:
         with os.fdopen(fd, "w+b") as handle:
             unzipped = write_zip(entries, handle)
@@ -180,6 +304,7 @@ def build_artifact(config: AppConfig, builds_dir: Path | None = None) -> Artifac
             )
         label = config.version or digest[:12]
         final = builds / f"{config.name}-{label}.zip"
+        os.chmod(tmp, default_mode())  # mkstemp makes 0600: CI or Docker users could not read it
         os.replace(tmp, final)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
@@ -222,6 +347,8 @@ def artifact(c: Context, builds_dir: str = "") -> None:
     stale = vendored_is_stale(config)
     built = build_artifact(config, Path(builds_dir).resolve() if builds_dir else None)
     print(f"wrote {built.path} ({built.files} files)")
+    if built.pyc_note:
+        print(f"note: {built.pyc_note}")
     print(f"sha256:   {built.sha256}")
     for line in size_report(built):
         print(line)

@@ -1,8 +1,9 @@
 """`invoke template [--format sam|serverless]`: infrastructure as code for the app, generated.
 
 Both formats describe the same stack: one function per controller in `app/functions`
-(handler `app_index.<name>`) behind API Gateway (REST, proxy integration: path and path/
-{proxy+}, any method), the DynamoDB tables from `schemas/dynamo/*.yml`, the variables from
+(handler `app_index.<name>`) behind API Gateway (proxy integration: path and path/{proxy+},
+any method; a REST API, payload 1.0, unless tight.yml says `api: http`: an HTTP API, 2.0),
+the DynamoDB tables from `schemas/dynamo/*.yml`, the variables from
 `env.dist.yml` plus NAME and STAGE, and DynamoDB permissions scoped to those tables only.
 The stage is a deploy-time parameter; table names follow it, as the models compute them
 (`<NAME>-<STAGE>-<table>`). The code is the artifact `invoke artifact` builds: this task
@@ -26,8 +27,42 @@ from tight.tasks.errors import TaskError
 from tight.tasks.files import write_atomic
 
 FORMATS = {"sam": "template.yaml", "serverless": "serverless.yml"}
+# Serverless Framework v3 (3.40.0) and `osls`, its maintained open fork (4.3.1 on npm, which
+# refuses '3'), both package this file offline; Serverless v4 reads it too but needs a login.
+FRAMEWORK_VERSION = ">=3.38.0 <5.0.0"
+HTTP_API_ID = "HttpApi"
+PAYLOAD_FORMAT = "2.0"
 DEFAULT_TIMEOUT = 29  # API Gateway's integration timeout: a longer Lambda is never awaited
 DEFAULT_MEMORY = 256
+TIMEOUTS = range(1, 901)  # Lambda: 1 s to 15 min
+MEMORY = range(128, 10241)  # Lambda: 128 MB to 10,240 MB
+# One path segment: what API Gateway accepts, or a {param}.
+PATH = re.compile(r"/\Z|(/([A-Za-z0-9._~-]+|\{[A-Za-z0-9_]+\}))+\Z")
+# Lambda's documented limit for all of a function's environment variables together.
+LAMBDA_ENV_LIMIT = 4 * 1024
+# Set by Lambda itself; a template that sets one fails to deploy (cfn-lint E3663).
+RESERVED_ENV = frozenset(
+    {
+        "_HANDLER",
+        "_X_AMZN_TRACE_ID",
+        "AWS_DEFAULT_REGION",
+        "AWS_REGION",
+        "AWS_EXECUTION_ENV",
+        "AWS_LAMBDA_FUNCTION_NAME",
+        "AWS_LAMBDA_FUNCTION_MEMORY_SIZE",
+        "AWS_LAMBDA_FUNCTION_VERSION",
+        "AWS_LAMBDA_INITIALIZATION_TYPE",
+        "AWS_LAMBDA_LOG_GROUP_NAME",
+        "AWS_LAMBDA_LOG_STREAM_NAME",
+        "AWS_ACCESS_KEY",
+        "AWS_ACCESS_KEY_ID",
+        "AWS_SECRET_ACCESS_KEY",
+        "AWS_SESSION_TOKEN",
+        "AWS_LAMBDA_RUNTIME_API",
+        "LAMBDA_TASK_ROOT",
+        "LAMBDA_RUNTIME_DIR",
+    }
+)
 # What SAM's DynamoDBCrudPolicy grants; the Serverless template grants the same.
 CRUD_ACTIONS = (
     "dynamodb:GetItem",
@@ -69,6 +104,7 @@ class Stack:
     name: str
     runtime: str
     architecture: str
+    api: str
     code: str
     stage: str
     environment: dict[str, str]
@@ -110,7 +146,7 @@ def load_functions(config: AppConfig) -> list[Function]:
             f"app/functions/<name>/handler.py",
             "fix the names under `functions:` in tight.yml",
         )
-    functions, ids = [], {}
+    functions, ids, paths = [], {}, {}
     for name in names:
         settings = config.functions.get(name) or {}
         if not isinstance(settings, dict):
@@ -122,6 +158,14 @@ def load_functions(config: AppConfig) -> list[Function]:
                 "and not contain {proxy+} (added for you)",
                 f"use e.g. `path: /{name}`",
             )
+        path = check_path(name, path)
+        if path in paths:
+            raise TaskError(
+                f"tight.yml: functions {paths[path]} and {name} both answer on {path} "
+                "(API Gateway allows one function per path and method)",
+                f"give {name} its own path, e.g. `{name}: {{path: /{name}}}`",
+            )
+        paths[path] = name
         fid = logical_id(name, "Function")
         if fid in ids:
             raise TaskError(f"functions {ids[fid]} and {name} both map to the id {fid}")
@@ -131,11 +175,67 @@ def load_functions(config: AppConfig) -> list[Function]:
                 name=name,
                 logical_id=fid,
                 path=path,
-                timeout=int(settings.get("timeout", DEFAULT_TIMEOUT)),
-                memory=int(settings.get("memory_size", DEFAULT_MEMORY)),
+                timeout=setting_in_range(name, settings, "timeout", DEFAULT_TIMEOUT, TIMEOUTS),
+                memory=setting_in_range(name, settings, "memory_size", DEFAULT_MEMORY, MEMORY),
             )
         )
     return functions
+
+
+def check_path(name: str, path: str) -> str:
+    """`/accounts/` and `/accounts` are one API Gateway resource: normalised, then checked."""
+    normal = path.rstrip("/") or "/"
+    if "//" in path or not PATH.match(normal):
+        raise TaskError(
+            f"tight.yml: functions.{name}.path {path!r} is not an API Gateway path: use "
+            "segments of letters, digits and - . _ ~ (or {param}), separated by single /",
+            f"use e.g. `path: /{name}`",
+        )
+    return normal
+
+
+def setting_in_range(
+    name: str, settings: dict[str, Any], key: str, default: int, allowed: range
+) -> int:
+    """`timeout: abc` or `memory_size: 10` named here, not by a traceback or a failed deploy."""
+    value = settings.get(key, default)
+    text = str(value).strip()
+    number = int(text) if not isinstance(value, bool) and text.isdigit() else None
+    if number is None or number not in allowed:
+        raise TaskError(
+            f"tight.yml: functions.{name}.{key} {value!r} must be a whole number from "
+            f"{allowed.start} to {allowed.stop - 1} (Lambda's limits)",
+            f"use e.g. `{key}: {default}`, or delete it for the default ({default})",
+        )
+    return number
+
+
+def check_environment(environment: dict[str, Any]) -> None:
+    """What Lambda would refuse at deploy time, refused now: a reserved name, a value that is
+    not text, more than 4 KB in all."""
+    reserved = sorted(key for key in environment if key in RESERVED_ENV)
+    if reserved:
+        raise TaskError(
+            f"env.dist.yml sets {', '.join(reserved)}, which Lambda reserves and sets itself "
+            "(a deploy would fail)",
+            "remove it from env.dist.yml; for local runs put it in env.yml (never deployed) "
+            "or export it in the shell",
+        )
+    nested = sorted(key for key, value in environment.items() if isinstance(value, (dict, list)))
+    if nested:
+        raise TaskError(
+            f"env.dist.yml: {', '.join(nested)} must be text, a number or true/false, "
+            "not a mapping or a list (environment variables are strings)",
+            "write the value as one string, e.g. JSON in quotes, and parse it in the code",
+        )
+    size = sum(len(k.encode()) + len(_env_value(v).encode()) for k, v in environment.items())
+    if size > LAMBDA_ENV_LIMIT:
+        raise TaskError(
+            f"the function's environment variables total {size} bytes, over Lambda's "
+            f"{LAMBDA_ENV_LIMIT}-byte (4 KB) limit for all variables together",
+            "keep large values in SSM Parameter Store, Secrets Manager or S3, and put only "
+            "their names in env.dist.yml",
+        )
 
 
 def load_tables(config: AppConfig) -> list[Table]:
@@ -175,6 +275,7 @@ def load_tables(config: AppConfig) -> list[Table]:
 
 def load_stack(config: AppConfig, code: str) -> Stack:
     dist = read_dist(config.root)
+    check_environment({**dist, "NAME": config.name, "STAGE": dist.get("STAGE") or "dev"})
     environment = {key: _env_value(value) for key, value in sorted(dist.items())}
     stage = environment.pop("STAGE", "") or "dev"
     environment.pop("NAME", None)
@@ -182,6 +283,7 @@ def load_stack(config: AppConfig, code: str) -> Stack:
         name=config.name,
         runtime=config.runtime,
         architecture=config.architecture,
+        api=config.api,
         code=code,
         stage=stage,
         environment=environment,
@@ -201,6 +303,19 @@ def _table_resource(table: Table, stage: str, *, sub: bool) -> dict[str, Any]:
     return {"Type": "AWS::DynamoDB::Table", "Properties": properties}
 
 
+def _sam_event(stack: Stack, path: str) -> dict[str, Any]:
+    """An `Api` event on the implicit REST API, or an `HttpApi` event (payload 2.0)."""
+    if stack.api == "http":
+        properties = {
+            "ApiId": {"Ref": HTTP_API_ID},
+            "Path": path,
+            "Method": "ANY",
+            "PayloadFormatVersion": PAYLOAD_FORMAT,
+        }
+        return {"Type": "HttpApi", "Properties": properties}
+    return {"Type": "Api", "Properties": {"Path": path, "Method": "ANY"}}
+
+
 def sam_template(stack: Stack) -> dict[str, Any]:
     """AWS SAM: `sam deploy --guided` (or the console via `sam package`) deploys it."""
     variables = {**stack.environment, "NAME": stack.name, "STAGE": {"Ref": "Stage"}}
@@ -216,11 +331,8 @@ def sam_template(stack: Stack) -> dict[str, Any]:
             "Timeout": function.timeout,
             "Environment": {"Variables": dict(variables)},
             "Events": {
-                "Root": {"Type": "Api", "Properties": {"Path": function.path, "Method": "ANY"}},
-                "Proxy": {
-                    "Type": "Api",
-                    "Properties": {"Path": function.proxy_path, "Method": "ANY"},
-                },
+                "Root": _sam_event(stack, function.path),
+                "Proxy": _sam_event(stack, function.proxy_path),
             },
         }
         if policies:
@@ -231,6 +343,26 @@ def sam_template(stack: Stack) -> dict[str, Any]:
         }
     for table in stack.tables:
         resources[table.logical_id] = _table_resource(table, "${Stage}", sub=True)
+    if stack.api == "http":
+        resources[HTTP_API_ID] = {
+            "Type": "AWS::Serverless::HttpApi",
+            "Properties": {"Description": f"{stack.name}: HTTP API (payload format 2.0)"},
+        }
+        api_url = {
+            "Description": "Base URL of the HTTP API (its $default stage)",
+            "Value": {
+                "Fn::Sub": f"https://${{{HTTP_API_ID}}}.execute-api.${{AWS::Region}}."
+                "${AWS::URLSuffix}/"
+            },
+        }
+    else:
+        api_url = {
+            "Description": "Base URL of the API (stage Prod of the implicit REST API)",
+            "Value": {
+                "Fn::Sub": "https://${ServerlessRestApi}.execute-api.${AWS::Region}."
+                "${AWS::URLSuffix}/Prod/"
+            },
+        }
     return {
         "AWSTemplateFormatVersion": "2010-09-09",
         "Transform": "AWS::Serverless-2016-10-31",
@@ -245,16 +377,14 @@ def sam_template(stack: Stack) -> dict[str, Any]:
             }
         },
         "Resources": resources,
-        "Outputs": {
-            "ApiUrl": {
-                "Description": "Base URL of the API (stage Prod of the implicit REST API)",
-                "Value": {
-                    "Fn::Sub": "https://${ServerlessRestApi}.execute-api.${AWS::Region}."
-                    "${AWS::URLSuffix}/Prod/"
-                },
-            }
-        },
+        "Outputs": {"ApiUrl": api_url},
     }
+
+
+def _serverless_event(stack: Stack, path: str) -> dict[str, Any]:
+    if stack.api == "http":
+        return {"httpApi": {"path": path, "method": "*"}}
+    return {"http": {"path": path, "method": "ANY"}}
 
 
 def serverless_template(stack: Stack) -> dict[str, Any]:
@@ -269,6 +399,8 @@ def serverless_template(stack: Stack) -> dict[str, Any]:
         "timeout": DEFAULT_TIMEOUT,
         "environment": environment,
     }
+    if stack.api == "http":
+        provider["httpApi"] = {"payload": PAYLOAD_FORMAT}
     if stack.tables:
         arns = [{"Fn::GetAtt": [t.logical_id, "Arn"]} for t in stack.tables]
         indexes = [{"Fn::Join": ["/", [arn, "index/*"]]} for arn in arns]
@@ -286,13 +418,14 @@ def serverless_template(stack: Stack) -> dict[str, Any]:
             "memorySize": function.memory,
             "timeout": function.timeout,
             "events": [
-                {"http": {"path": function.path, "method": "ANY"}},
-                {"http": {"path": function.proxy_path, "method": "ANY"}},
+                _serverless_event(stack, function.path),
+                _serverless_event(stack, function.proxy_path),
             ],
         }
     template: dict[str, Any] = {
         "service": stack.name,
-        "frameworkVersion": "3",
+        "frameworkVersion": FRAMEWORK_VERSION,
+        "configValidationMode": "error",
         "provider": provider,
         "package": {"artifact": stack.code},
         "functions": functions,
@@ -332,6 +465,7 @@ def generate(config: AppConfig, fmt: str = "sam", artifact: str = "") -> tuple[P
     """Write the template for `fmt`; builds the artifact unless one is named."""
     if fmt not in RENDERERS:
         raise TaskError(f"unknown format {fmt!r}", f"use one of {', '.join(RENDERERS)}")
+    load_stack(config, "")  # every setting checked before the artifact is built
     if artifact:
         code_path = Path(artifact).resolve()
         if not code_path.is_file():
@@ -361,6 +495,8 @@ def template(c: Context, format: str = "sam", artifact: str = "") -> None:
     path, stack = generate(config, format, artifact)
     print(f"wrote {path.relative_to(config.root)} ({format})")
     print(f"  code:      {stack.code}")
+    api = "HTTP API (payload 2.0)" if stack.api == "http" else "REST API (payload 1.0)"
+    print(f"  api:       {api}  (tight.yml `api: rest|http`)")
     print(f"  functions: {', '.join(f'{f.name} {f.path}' for f in stack.functions)}")
     tables = ", ".join(t.logical_id for t in stack.tables) or "none (no schemas/dynamo/*.yml)"
     print(f"  tables:    {tables}")

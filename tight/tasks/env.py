@@ -14,7 +14,13 @@ from typing import Any
 import yaml
 from invoke import Context, task
 
-from tight.tasks.config import AppConfig, load_config, read_yaml_mapping
+from tight.tasks.config import (
+    AppConfig,
+    check_env_sizes,
+    env_str,
+    load_config,
+    read_yaml_mapping,
+)
 from tight.tasks.errors import TaskError
 from tight.tasks.files import write_atomic
 
@@ -63,6 +69,7 @@ def merge_env(config: AppConfig, environ: Mapping[str, str] | None = None) -> di
         shell = environ.get(key, "")
         merged[key] = coerce(shell, default) if shell != "" else default
     merged["NAME"] = config.name
+    check_env_sizes({key: env_str(value) for key, value in merged.items()}, config.root / DIST_FILE)
     return dict(sorted(merged.items()))
 
 
@@ -72,10 +79,10 @@ def flow(values: Mapping[str, Any]) -> str:
 
 
 def write_env(root: Path, values: Mapping[str, Any]) -> Path:
-    """Atomic: a reader never sees half a file."""
+    """Atomic: a reader never sees half a file. 0600: env.yml may hold secrets."""
     path = root / ENV_FILE
     text = HEADER + yaml.safe_dump(dict(values), default_flow_style=False, sort_keys=True)
-    write_atomic(path, text)
+    write_atomic(path, text, mode=0o600)
     return path
 
 

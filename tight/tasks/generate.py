@@ -2,8 +2,8 @@
 
 Both render Tight's cookiecutter templates (templates/function, templates/model) so the user
 never meets cookiecutter's output flags. A template is rendered into a scratch folder first
-and its files are moved into the app only when all of them rendered, none of them exists
-yet, and every move succeeded: a bad name, a clash or a crash leaves the app as it was.
+and its files are written into the app only when all of them rendered, none of them exists
+yet, and every write succeeded: a bad name, a clash or a crash leaves the app as it was.
 """
 
 from __future__ import annotations
@@ -26,9 +26,10 @@ from invoke import task
 import tight
 from tight.tasks.config import AppConfig, load_config
 from tight.tasks.errors import TaskError
-from tight.tasks.files import write_atomic
+from tight.tasks.files import read_utf8, write_atomic
 
 TEMPLATES_ENV = "TIGHT_TEMPLATES_DIR"
+DISTRIBUTION = "tight-lambda"  # PyPI's `tight` is an unrelated 2017 release
 TEMPLATE_NAMES = ("app", "function", "model")
 SUCCESS = "Successfully generated function and tests!"
 MODEL_PACKAGES = ("flywheel", "dynamo3")
@@ -73,14 +74,44 @@ def check_name(templates: Path, value: str, kind: str) -> None:
         raise TaskError(str(exc)) from None
 
 
+# The function and model templates render into a top folder named by `app_name`; the files
+# are moved into the app by their path *below* it, so its value is never the app's own name.
+APP_PLACEHOLDER = "app_root"
+_JINJA_MARKUP = re.compile(r"{[{%#]|[}%#]}")
+
+
+def as_template_data(context: dict[str, str]) -> dict[str, str]:
+    """cookiecutter renders every context value as a Jinja template (unsandboxed: it can run
+    code), so a value that holds Jinja markup is refused instead of evaluated. The names that
+    reach here are checked identifiers; this guards the rule for any value added later."""
+    for key, value in context.items():
+        if _JINJA_MARKUP.search(value):
+            raise TaskError(
+                f"{key} {value!r} contains template markup ({{{{, {{%, {{#)",
+                "use a name made of letters, digits and _",
+            )
+    return context
+
+
 @contextmanager
-def rendered(template: Path, context: dict[str, str], root: Path) -> Iterator[dict[Path, Path]]:
-    """Render `template` into a scratch folder inside the app (same filesystem, so files can
-    be moved in with os.replace); yields {path inside the app: rendered file}."""
+def rendered(template: Path, context: dict[str, str]) -> Iterator[dict[Path, Path]]:
+    """Render `template` into a scratch folder; yields {path inside the app: rendered file}.
+
+    The app folder's name is never part of the context, nor of any path cookiecutter sees: it
+    is whatever the user named a folder, and cookiecutter evaluates its context values and the
+    paths it creates (output folder included) as templates. So the scratch folder is in the
+    system's temp folder, not inside the app."""
     from cookiecutter.exceptions import CookiecutterException
     from cookiecutter.main import cookiecutter
 
-    scratch = Path(tempfile.mkdtemp(prefix=".tight-generate-", dir=root))
+    context = as_template_data({**context, "app_name": APP_PLACEHOLDER})
+    scratch = Path(tempfile.mkdtemp(prefix="tight-generate-"))
+    if _JINJA_MARKUP.search(str(scratch)):
+        shutil.rmtree(scratch, ignore_errors=True)
+        raise TaskError(
+            f"the temp folder {scratch} contains template markup ({{{{, {{%, {{#)",
+            "set TMPDIR to a plain folder such as /tmp",
+        )
     try:
         # A private config: no ~/.cookiecutterrc defaults, no replay files in the home folder.
         config = {
@@ -92,7 +123,7 @@ def rendered(template: Path, context: dict[str, str], root: Path) -> Iterator[di
                 cookiecutter(
                     str(template),
                     no_input=True,
-                    extra_context={"app_name": root.name, **context},
+                    extra_context=context,
                     output_dir=str(scratch / "out"),
                     default_config=config,
                 )
@@ -101,17 +132,20 @@ def rendered(template: Path, context: dict[str, str], root: Path) -> Iterator[di
             raise TaskError(
                 f"rendering {template.name} failed: {exc}", "see the error printed above"
             ) from exc
+        # An installed Tight may hold byte code of its templates (pip compiles every .py
+        # file, these included): never copy it into the app.
         yield {
             Path(folder, name).relative_to(project): Path(folder, name)
             for folder, _, names in os.walk(project)
             for name in names
+            if "__pycache__" not in Path(folder).parts and not name.endswith(".pyc")
         }
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
 
 
 def install(files: dict[Path, Path], root: Path) -> list[Path]:
-    """Move rendered files into the app, all or none; refuse to replace any existing file."""
+    """Write rendered files into the app, all or none; refuse to replace any existing file."""
     clashes = sorted(str(rel) for rel in files if (root / rel).exists())
     if clashes:
         raise TaskError(
@@ -126,7 +160,7 @@ def install(files: dict[Path, Path], root: Path) -> list[Path]:
             missing = [p for p in (target.parent, *target.parent.parents) if not p.exists()]
             target.parent.mkdir(parents=True, exist_ok=True)
             made_dirs.extend(reversed(missing))
-            os.replace(source, target)
+            write_atomic(target, source.read_bytes())
             moved.append(target)
     except OSError as exc:
         for target in reversed(moved):
@@ -161,7 +195,7 @@ def generate_function(c, name, skip_tests=False):  # type: ignore[no-untyped-def
             f"function {name!r} already exists at {_show(existing, config)}",
             "pick another name; generate-function never overwrites a function",
         )
-    with rendered(templates / "function", {"function_name": name}, config.root) as files:
+    with rendered(templates / "function", {"function_name": name}) as files:
         written = install(files, config.root)
     for path in written:
         print(f"  created {_show(path, config)}")
@@ -192,7 +226,8 @@ def generate_model(c, name):  # type: ignore[no-untyped-def]
             f"model {class_name} already exists at {_show(target, config)}",
             "pick another name; generate-model never overwrites a model",
         )
-    with rendered(templates / "model", {"model_name": name}, config.root) as files:
+    read_utf8(config.root / "requirements-vendor.txt", missing_ok=True)  # fail before writing
+    with rendered(templates / "model", {"model_name": name}) as files:
         written = install(files, config.root)
     for path in written:
         print(f"  created {_show(path, config)}")
@@ -203,9 +238,9 @@ def generate_model(c, name):  # type: ignore[no-untyped-def]
 
 
 def model_pins() -> list[str]:
-    """flywheel and dynamo3 as tight[dev] pins them (one source of truth: tight's metadata)."""
+    """flywheel and dynamo3 as tight-lambda[dev] pins them (one source of truth: its metadata)."""
     try:
-        requirements = importlib.metadata.requires("tight") or []
+        requirements = importlib.metadata.requires(DISTRIBUTION) or []
     except importlib.metadata.PackageNotFoundError:
         requirements = []
     pins = [
@@ -218,7 +253,7 @@ def model_pins() -> list[str]:
 
 def add_vendor_requirements(path: Path, pins: list[str]) -> list[str]:
     """Append the pins whose package is not listed yet; atomic, and a missing file is created."""
-    text = path.read_text(encoding="utf-8") if path.exists() else ""
+    text = read_utf8(path, missing_ok=True)
     listed = {_requirement_name(line) for line in text.splitlines()}
     added = [pin for pin in pins if _requirement_name(pin) not in listed]
     if not added:

@@ -30,12 +30,19 @@ from invoke import Context, task
 
 from tight.tasks.config import AppConfig, load_config
 from tight.tasks.errors import TaskError
-from tight.tasks.files import write_atomic
+from tight.tasks.files import TEMP_PREFIX, write_atomic
+from tight.tasks.requirements import (
+    MACHINE,
+    Spec,
+    canonical_name,
+    parse_spec,
+    read_requirements,
+)
 
 REQUIREMENTS_FILE = "requirements-vendor.txt"
 STAMP_FILE = ".tight-vendor-stamp.json"
 # Bump when the vendoring recipe changes, so old stamps stop matching.
-RECIPE_VERSION = 1
+RECIPE_VERSION = 2
 
 # What every python3.10-3.13 Lambda runtime already has in /var/runtime: the SDK and its
 # dependency closure. AWS documents the SDK (boto3); the rest is what boto3 needs to import.
@@ -52,8 +59,13 @@ RUNTIME_PROVIDED = (
 )
 
 # glibc of the Lambda OS per runtime: AL2 has 2.26, AL2023 has 2.34.
-GLIBC_MINOR = {"python3.10": 26, "python3.11": 26, "python3.12": 34, "python3.13": 34}
-MACHINE = {"x86_64": "x86_64", "arm64": "aarch64"}
+GLIBC_MINOR = {
+    "python3.10": 26,
+    "python3.11": 26,
+    "python3.12": 34,
+    "python3.13": 34,
+    "python3.14": 34,
+}
 
 # Kept from an old vendor folder: files a template may put there, owned by no package.
 MARKER_FILES = ("__init__.py", ".gitkeep", ".gitignore")
@@ -97,68 +109,7 @@ def describe_platform(config: AppConfig) -> str:
     return f"{config.runtime} on {config.architecture} ({py}, manylinux {machine})"
 
 
-def canonical_name(name: str) -> str:
-    """PEP 503 normalisation: `Python_Dateutil` and `python-dateutil` are one package."""
-    return re.sub(r"[-_.]+", "-", name).lower()
-
-
 _NAME = re.compile(r"^\s*([A-Za-z0-9][A-Za-z0-9._-]*)")
-
-
-@dataclass(frozen=True)
-class Spec:
-    """One requirement: a name-based spec for the index, or a local path/URL to build."""
-
-    text: str
-    local: Path | None = None
-
-    @property
-    def name(self) -> str | None:
-        """The canonical project name of a name-based spec (`Foo[x]>=1` -> `foo`)."""
-        if self.local is not None or self.text.startswith("-") or "://" in self.text:
-            return None
-        match = _NAME.match(self.text)
-        return canonical_name(match.group(1)) if match else None
-
-    @property
-    def key(self) -> str:
-        """What makes two specs the same line of requirements-vendor.txt."""
-        if self.local is not None:
-            return str(self.local)
-        return self.name or self.text
-
-
-def parse_spec(text: str, base: Path) -> Spec:
-    """Recognise local paths (`../tight`, `file:///x`, `name @ file:///x`, `dist.whl`)."""
-    text = text.strip()
-    if text.startswith(("-e ", "--editable ")):
-        text = text.split(None, 1)[1].strip()  # editable makes no sense inside a zip
-    candidate = text
-    if " @ " in text:
-        candidate = text.split(" @ ", 1)[1].strip()
-    if candidate.startswith("file:"):
-        candidate = re.sub(r"^file:(//)?", "", candidate)
-        return Spec(text, (base / candidate).resolve())
-    looks_like_path = candidate.startswith((".", "/", "~")) or candidate.endswith(
-        (".whl", ".tar.gz", ".zip")
-    )
-    path = (base / os.path.expanduser(candidate)).resolve()
-    if looks_like_path or ("/" in candidate and path.exists()):
-        if not path.exists():
-            raise TaskError(f"local requirement {text!r} points to {path}, which does not exist")
-        return Spec(text, path)
-    return Spec(text)
-
-
-def read_requirements(path: Path) -> list[Spec]:
-    if not path.is_file():
-        return []
-    specs = []
-    for raw in path.read_text(encoding="utf-8").splitlines():
-        line = raw.split(" #", 1)[0].strip()
-        if line and not line.startswith("#"):
-            specs.append(parse_spec(line, path.parent))
-    return specs
 
 
 _SKIP_DIRS = {"build", "builds", "dist", "node_modules", "__pycache__"}
@@ -203,9 +154,22 @@ def fingerprint(config: AppConfig, specs: Sequence[Spec]) -> str:
 
 def read_stamp(vendor_dir: Path) -> dict[str, object]:
     try:
-        return json.loads((vendor_dir / STAMP_FILE).read_text(encoding="utf-8"))
+        stamp = json.loads((vendor_dir / STAMP_FILE).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return {}
+    return stamp if isinstance(stamp, dict) else {}
+
+
+def is_up_to_date(vendor_dir: Path, fingerprint_: str) -> bool:
+    """The stamp matches AND everything it lists is still there (`rm -rf app/vendored/*`
+    keeps the dot-file stamp: that folder is not up to date)."""
+    stamp = read_stamp(vendor_dir)
+    if not vendor_dir.is_dir() or stamp.get("fingerprint") != fingerprint_:
+        return False
+    entries = stamp.get("entries")
+    if not isinstance(entries, list) or not entries:
+        return False
+    return all((vendor_dir / str(entry)).exists() for entry in entries)
 
 
 # --- wheels -------------------------------------------------------------------------------
@@ -282,6 +246,43 @@ def prepare_local(spec: Spec, config: AppConfig, wheel_dir: Path, pip: PipRunner
     return str(wheel)
 
 
+_VCS = re.compile(r"^(\S+\s*@\s*)?(git|hg|svn|bzr)\+")
+
+
+def is_vcs(spec: Spec) -> bool:
+    """`tight-lambda @ git+https://...@<commit>`: what apps rendered from a git URL ship."""
+    return spec.local is None and bool(_VCS.match(spec.text))
+
+
+def prepare_vcs(spec: Spec, config: AppConfig, wheel_dir: Path, pip: PipRunner) -> str:
+    """A VCS requirement is built into a wheel here (pip's --only-binary would refuse it);
+    only pure-Python code can be built for Lambda this way."""
+    try:
+        wheel = build_wheel(spec.text, wheel_dir, pip)
+    except _BuildFailed as exc:
+        raise TaskError(
+            f"could not build a wheel from {spec.text!r}:\n    {exc}",
+            f"check the URL and the commit in {REQUIREMENTS_FILE}",
+        ) from exc
+    if not is_pure(wheel) and not _fits(wheel, config):
+        raise TaskError(
+            f"{spec.text!r} gives {wheel.name}, which is native code for this machine, "
+            f"not for {describe_platform(config)}",
+            "build it inside a Lambda build image and list the resulting .whl in "
+            f"{REQUIREMENTS_FILE}",
+        )
+    return str(wheel)
+
+
+def local_line(wheel: str, hashed: bool) -> str:
+    """A wheel built here, with its own sha256 when the file uses `--hash`: pip's
+    hash-checking mode then covers every line, including the ones Tight builds."""
+    if not hashed:
+        return wheel
+    digest = hashlib.sha256(Path(wheel).read_bytes()).hexdigest()
+    return f"{wheel} --hash=sha256:{digest}"
+
+
 def _fits(wheel: Path, config: AppConfig) -> bool:
     py = "cp" + config.python_version.replace(".", "")
     platforms = set(lambda_platforms(config))
@@ -308,7 +309,15 @@ def install_for_lambda(
     """pip install --target with Lambda's tags; sdist-only pure packages are built and retried."""
     built_dir = wheel_dir / "built"
     built_dir.mkdir(parents=True, exist_ok=True)
-    lines = [prepare_local(s, config, wheel_dir, pip) if s.local else s.text for s in specs]
+    hashed = any(spec.hashes for spec in specs)
+    lines = [
+        local_line(prepare_local(s, config, wheel_dir, pip), hashed)
+        if s.local
+        else local_line(prepare_vcs(s, config, wheel_dir, pip), hashed)
+        if is_vcs(s)
+        else s.pip_text
+        for s in specs
+    ]
     built: set[str] = set()
     while True:
         requirements = wheel_dir / "requirements.txt"
@@ -419,6 +428,110 @@ def trim_runtime_provided(target: Path, explicit: Iterable[str]) -> tuple[list[s
     return removed, kept
 
 
+def drop_build_paths(target: Path) -> None:
+    """Remove each distribution's direct_url.json (and its RECORD line): pip records there
+    the absolute path of the wheel it installed, a random temp folder under this clone, so two
+    clones would ship different bytes (and the build machine's paths)."""
+    for info in target.glob("*.dist-info"):
+        direct_url = info / "direct_url.json"
+        if not direct_url.is_file():
+            continue
+        direct_url.unlink()
+        record = info / "RECORD"
+        if record.is_file():
+            entry = f"{info.name}/direct_url.json,"
+            lines = record.read_text(encoding="utf-8").splitlines(keepends=True)
+            record.write_text(
+                "".join(line for line in lines if not line.startswith(entry)), encoding="utf-8"
+            )
+
+
+# --- where vendoring may write ---------------------------------------------------------------
+
+# Never inside vendor_dir: replacing it would delete the app's own code and settings.
+APP_CODE = (
+    "app/functions",
+    "app/models",
+    "app/lib",
+    "app/serializers",
+    "app_index.py",
+    "tight.yml",
+    "tests",
+    "schemas",
+    "requirements-vendor.txt",
+    "env.dist.yml",
+)
+# May sit at the top of a vendor folder without being listed in its manifest.
+HARMLESS = (*MARKER_FILES, STAMP_FILE, "__pycache__")
+
+
+def check_vendor_location(config: AppConfig) -> Path:
+    """vendor_dir, resolved, if it is a dedicated folder inside the app; refuse it otherwise.
+
+    pip-install replaces the whole folder, so `vendor_dir: .`, `app`, `../x` or `/home/me`
+    in a tight.yml (perhaps from a cloned repository) would delete what they name.
+    """
+    root = config.root.resolve()
+    vendor_dir = config.vendor_dir.resolve()
+    shown = config.raw.get("vendor_dir", "app/vendored")
+    fix = "set `vendor_dir: app/vendored` in tight.yml (a folder only pip-install writes)"
+    if not vendor_dir.is_relative_to(root):
+        raise TaskError(f"vendor_dir {shown!r} is {vendor_dir}, outside the app {root}", fix)
+    if vendor_dir == root:
+        raise TaskError(f"vendor_dir {shown!r} is the app folder itself", fix)
+    for code in (*APP_CODE, config.dynamo_db_dir.relative_to(config.root).as_posix()):
+        if (root / code).resolve().is_relative_to(vendor_dir):
+            raise TaskError(
+                f"vendor_dir {shown!r} holds the app's {code}: pip-install would replace it", fix
+            )
+    return vendor_dir
+
+
+def manifest(vendor_dir: Path) -> set[str]:
+    """The top-level names a previous pip-install put into vendor_dir (from its stamp; for a
+    stamp older than the manifest, from the RECORD files of the distributions it holds)."""
+    stamp = read_stamp(vendor_dir)
+    if not stamp:
+        return set()
+    entries = stamp.get("entries")
+    if isinstance(entries, list):
+        return {str(entry) for entry in entries}
+    found = set()
+    for info in vendor_dir.glob("*.dist-info"):
+        found.add(info.name)
+        record = info / "RECORD"
+        if record.is_file():
+            for line in record.read_text(encoding="utf-8", errors="replace").splitlines():
+                top = line.split(",", 1)[0].strip('"').split("/", 1)[0]
+                if top and top != "..":
+                    found.add(top)
+    return found
+
+
+def check_replaceable(vendor_dir: Path, config: AppConfig) -> None:
+    """Refuse to replace a folder holding anything pip-install did not put there."""
+    if not vendor_dir.exists():
+        return
+    shown = vendor_dir.relative_to(config.root.resolve()).as_posix()
+    if not vendor_dir.is_dir():
+        raise TaskError(
+            f"vendor_dir {shown} is a file, not a folder",
+            "move it away, or set another `vendor_dir` in tight.yml",
+        )
+    allowed = manifest(vendor_dir) | set(HARMLESS)
+    foreign = sorted(entry.name for entry in vendor_dir.iterdir() if entry.name not in allowed)
+    if foreign:
+        listed = ", ".join(foreign[:5]) + (
+            f" and {len(foreign) - 5} more" if len(foreign) > 5 else ""
+        )
+        raise TaskError(
+            f"{shown} holds {listed}, which `invoke pip-install` did not put there; "
+            "replacing the folder would delete them",
+            "move your own modules to app/lib (or delete them), or point `vendor_dir` in "
+            "tight.yml at a folder of its own",
+        )
+
+
 # --- the swap -------------------------------------------------------------------------------
 
 
@@ -428,7 +541,7 @@ def swap_in(new: Path, vendor_dir: Path) -> None:
         for marker in MARKER_FILES:
             if (vendor_dir / marker).is_file() and not (new / marker).exists():
                 shutil.copy2(vendor_dir / marker, new / marker)
-        old = vendor_dir.with_name(f".{vendor_dir.name}.old-{os.getpid()}")
+        old = vendor_dir.with_name(f"{TEMP_PREFIX}{vendor_dir.name}-old-{os.getpid()}")
         os.replace(vendor_dir, old)
         os.replace(new, vendor_dir)
         shutil.rmtree(old, ignore_errors=True)
@@ -455,6 +568,7 @@ class VendorResult:
     removed: list[str] = field(default_factory=list)
     kept: list[str] = field(default_factory=list)
     appended: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
 
 
 def vendor(
@@ -486,21 +600,31 @@ def vendor(
         if spec.key not in known:
             known.add(spec.key)
             new.append(spec)
-    specs = [*listed, *new]
-    if not specs:
+    every = [*listed, *new]
+    if not every:
         raise TaskError(f"{req_path} lists no requirement", "add one, e.g. `tight`")
-    stamp = fingerprint(config, specs)
-    vendor_dir = config.vendor_dir
-    if vendor_dir.is_dir() and read_stamp(vendor_dir).get("fingerprint") == stamp:
+    stamp = fingerprint(config, every)
+    specs = [s for s in every if s.applies_to(config.runtime, config.architecture)]
+    skipped = [s.text for s in every if s not in specs]
+    if all(s.pip_text.startswith("-") for s in specs):
+        raise TaskError(
+            f"no requirement in {req_path.name} applies to {config.runtime} on "
+            f"{config.architecture} (skipped by their markers: {', '.join(skipped)})",
+            "check the markers, or tight.yml's runtime and architecture",
+        )
+    vendor_dir = check_vendor_location(config)
+    if is_up_to_date(vendor_dir, stamp):
         return VendorResult(up_to_date=True)
+    check_replaceable(vendor_dir, config)
 
     vendor_dir.parent.mkdir(parents=True, exist_ok=True)
-    work = Path(tempfile.mkdtemp(prefix=f".{vendor_dir.name}.tmp-", dir=vendor_dir.parent))
+    work = Path(tempfile.mkdtemp(prefix=f"{TEMP_PREFIX}vendor-", dir=vendor_dir.parent))
     try:
         target = work / "target"
         install_for_lambda(config, specs, target, work / "wheels", pip)
         explicit = {spec.name for spec in specs if spec.name}
         removed, kept = trim_runtime_provided(target, explicit)
+        drop_build_paths(target)
         installed = sorted(installed_distributions(target))
         (target / STAMP_FILE).write_text(
             json.dumps(
@@ -508,9 +632,11 @@ def vendor(
                     "fingerprint": stamp,
                     "runtime": config.runtime,
                     "architecture": config.architecture,
-                    "requirements": [spec.text for spec in specs],
+                    "requirements": [spec.text for spec in every],
+                    "skipped": skipped,
                     "installed": installed,
                     "removed": removed,
+                    "entries": sorted(os.listdir(target)),
                 },
                 indent=2,
             )
@@ -527,6 +653,7 @@ def vendor(
         removed=removed,
         kept=kept,
         appended=[spec.text for spec in new],
+        skipped=skipped,
     )
 
 
@@ -579,6 +706,11 @@ def pip_install(
         print(f"  {line}")
     if result.removed:
         print(f"removed (provided by the Lambda runtime): {', '.join(result.removed)}")
+    if result.skipped:
+        print(
+            f"skipped (their markers are false for {config.runtime} on {config.architecture}): "
+            + ", ".join(result.skipped)
+        )
     if result.kept:
         print(f"kept although Lambda provides them (you listed them): {', '.join(result.kept)}")
     for text in result.appended:

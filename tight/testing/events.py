@@ -45,6 +45,7 @@ def make_event(
     stage: str | None = None,
     stage_variables: Mapping[str, str] | None = None,
     cookies: Iterable[str] | None = None,
+    multi_value_headers: bool = False,
 ) -> dict[str, Any]:
     """Build the event API Gateway, a Function URL or an ALB would send to the Lambda.
 
@@ -53,6 +54,8 @@ def make_event(
     `resource` is the route template (`/accounts/{id}`), derived from `path_params` if
     omitted. `principal_id` is the caller's `sub` claim (a Cognito authorizer on REST, a JWT
     authorizer on HTTP APIs), what `lambda_proxy` hands to `principal_id` parameters.
+    `multi_value_headers=True` (ALB only) builds the event of a target group with multi-value
+    headers on: `multiValueHeaders` and `multiValueQueryStringParameters`, no single-value maps.
     """
     method = _check_method(method)
     if not isinstance(path, str) or not path.startswith("/"):
@@ -62,6 +65,11 @@ def make_event(
     if version in ("url", "alb") and principal_id is not None:
         raise ValueError(
             f"{version!r} events carry no authorizer: drop principal_id or use version='v1'/'v2'"
+        )
+    if multi_value_headers and version != "alb":
+        raise ValueError(
+            "multi_value_headers is an ALB target group setting: use version='alb' "
+            "(REST v1 events always carry both maps)"
         )
     if version == "alb" and path_params:
         raise ValueError("ALB events have no path parameters: put the values in `path`")
@@ -87,7 +95,7 @@ def make_event(
         return _http_v2(request, stage or "$default", function_url=False)
     if version == "url":
         return _http_v2(request, "$default", function_url=True)
-    return _alb(request)
+    return _alb(request, multi_value_headers)
 
 
 class _Request:
@@ -188,7 +196,7 @@ def _http_v2(r: Any, stage: str, function_url: bool) -> dict[str, Any]:
     return event
 
 
-def _alb(r: Any) -> dict[str, Any]:
+def _alb(r: Any, multi_value: bool = False) -> dict[str, Any]:
     headers = {
         "host": f"tight-tests-123456789.{REGION}.elb.amazonaws.com",
         "x-forwarded-for": SOURCE_IP,
@@ -198,16 +206,23 @@ def _alb(r: Any) -> dict[str, Any]:
     }
     if r.cookies:
         headers["cookie"] = "; ".join(r.cookies)
-    return {
+    event: dict[str, Any] = {
         "requestContext": {"elb": {"targetGroupArn": TARGET_GROUP_ARN}},
         "httpMethod": r.method,
         "path": r.path,
-        # An ALB passes query values on still URL-encoded, the last one of a repeated key.
-        "queryStringParameters": {quote(k): quote(v[-1]) for k, v in r.query.items()},
-        "headers": headers,
-        "body": r.body or "",
-        "isBase64Encoded": r.is_base64,
     }
+    # An ALB passes query keys and values on still URL-encoded.
+    if multi_value:
+        event["multiValueQueryStringParameters"] = {
+            quote(k): [quote(v) for v in vs] for k, vs in r.query.items()
+        }
+        event["multiValueHeaders"] = {k: [v] for k, v in headers.items()}
+    else:  # the last value of a repeated key
+        event["queryStringParameters"] = {quote(k): quote(v[-1]) for k, v in r.query.items()}
+        event["headers"] = headers
+    event["body"] = r.body or ""
+    event["isBase64Encoded"] = r.is_base64
+    return event
 
 
 def _claims(subject: str) -> dict[str, Any]:

@@ -1,3 +1,3 @@
 """Tight's test kit (fixtures `app`, `dynamo_db_session`, `lambda_context`, `make_event`;
 `playback`, `record`, `expected_response_body`; `pytest --tight-record`) is a pytest plugin,
-loaded because tight[dev] is installed (requirements.txt). Add your own fixtures here."""
+loaded because tight-lambda[dev] is installed (requirements.txt). Add your own fixtures here."""

@@ -1,6 +1,8 @@
-"""Import paths for the app, as the seed set them: code in app/functions imports modules from
-app/vendored, app/lib, app/models and app/serializers (and the app root) without relative
-imports. Empty this file if you prefer plain package imports, but keep the file."""
+"""Import paths for the app, as the original Tight set them: code in app/functions imports
+modules from app/vendored, app/lib, app/models and app/serializers (and the app root) without
+relative imports. Keep this file as it is: in Lambda, app_index.py finds Tight in app/vendored
+through it, and `app.vendored.tight` and `tight` are one package only because of its last line.
+Put your own start-up code in app/lib and import it where it is needed."""
 
 import os
 import sys

@@ -1,10 +1,12 @@
-"""Make flywheel 0.5.4's datetime and date fields load on Python >= 3.10.
+"""Make flywheel 0.5.4's datetime and date fields load on Python >= 3.10; one-key gets cheaper.
 
 flywheel stores datetimes as a Decimal unix timestamp and reads them back with
 `datetime.utcfromtimestamp(Decimal)`, which raises TypeError since Python 3.10 (and is
 deprecated since 3.12). The replacement does exact Decimal arithmetic from the epoch, so no
 microsecond is lost to float rounding, and returns timezone-aware UTC datetimes
 (`naive=True` fields keep getting naive UTC ones, as flywheel documents).
+Where Tight already patches flywheel it also reads a single key with GetItem (flywheel sends
+a BatchGetItem even for one key: more work per call in botocore and DynamoDB alike).
 """
 
 from __future__ import annotations
@@ -55,8 +57,23 @@ def _date_ddb_load(self: Any, value: Any) -> datetime.date:
     return timestamp_to_date(value)
 
 
+def _engine_get(
+    self: Any, model: Any, pkeys: Any = None, consistent: bool = False, **kwargs: Any
+) -> Any:
+    """flywheel's `Engine.get`, with a single key (`engine.get(Model, id=...)`) read by one
+    GetItem instead of a one-key BatchGetItem (less to send, sign, parse and page through)."""
+    if pkeys is not None:
+        return ORIGINALS["engine_get"](self, model, pkeys, consistent, **kwargs)
+    key = model.meta_.pk_dict(scope=kwargs)
+    table = model.meta_.ddb_tablename(self.namespace)
+    item = self.dynamo.get_item2(table, key, consistent=consistent)
+    return model.ddb_load_(self, item) if item else None
+
+
 def apply() -> bool:
-    """Patch DateTimeType (dump + load) and DateType (load) once; True if it patched now."""
+    """Patch DateTimeType (dump + load), DateType (load) and Engine.get (a single key reads
+    with GetItem) once; True if it patched now."""
+    from flywheel.engine import Engine
     from flywheel.fields import types
 
     if getattr(types.DateTimeType, _MARK, False):
@@ -65,10 +82,12 @@ def apply() -> bool:
         datetime_dump=types.DateTimeType.ddb_dump,
         datetime_load=types.DateTimeType.ddb_load,
         date_load=types.DateType.ddb_load,
+        engine_get=Engine.get,
     )
     types.DateTimeType.ddb_dump = _datetime_ddb_dump
     types.DateTimeType.ddb_load = _datetime_ddb_load
     types.DateType.ddb_load = _date_ddb_load
+    Engine.get = _engine_get
     setattr(types.DateTimeType, _MARK, True)
     return True
 

@@ -16,11 +16,17 @@ import sys
 from tight.core import request_state
 from tight.providers.aws.controllers.request import (
     ACCEPTED_EVENTS,
+    HTTP,
+    REST,
     BadRequest,
     UnsupportedEventError,
+    classify,
+    cookies,
+    handler_event,
     header,
-    method_from_context,
     principal_id,
+    query_param,
+    query_params,
     with_parsed_body,
 )
 from tight.providers.aws.controllers.response import (
@@ -29,26 +35,35 @@ from tight.providers.aws.controllers.response import (
     Response,
     error_response,
     exit_with_response,
+    for_source,
     get_default_headers,
     set_default_headers,
     to_proxy_response,
 )
+
+_set_context = request_state.set_context
+_reset_context = request_state.reset_context
 
 __all__ = [
     "ACCEPTED_EVENTS",
     "HttpExitException",
     "Response",
     "UnsupportedEventError",
+    "cookies",
     "delete",
     "dispatch",
     "exit_with_response",
     "get",
     "get_default_headers",
     "head",
+    "header",
     "options",
     "patch",
     "post",
+    "principal_id",
     "put",
+    "query_param",
+    "query_params",
     "routes_for",
     "set_default_headers",
 ]
@@ -166,42 +181,98 @@ def routes_for(module_name: str) -> "dict[str, Caller] | None":
 
 
 def dispatch(routes: "dict[str, Caller]", event: dict, context: object) -> object:
-    """Answer one event with the controller's handler for its method."""
-    request_state.current_context = context
+    """Answer one event with the controller's handler for its method.
+
+    Raises UnsupportedEventError for an event that is not an HTTP request (an authorizer,
+    WebSocket, Bedrock agent or VPC Lattice event): that is a wiring mistake, not a request.
+    The REST v1 path is written out here (not in helpers) because it is the warm path.
+    """
     try:
         method = event["httpMethod"]
-    except (KeyError, TypeError):
-        method = method_from_context(event)  # v2 / Function URL, or a clear error
-    caller = routes.get(method)
+        request_context = event.get("requestContext")
+    except (KeyError, TypeError, IndexError, AttributeError):
+        method = request_context = None
+    if (
+        type(method) is str
+        and type(request_context) is dict
+        and "elb" not in request_context
+        and "connectionId" not in request_context
+        and "methodArn" not in event
+        and method
+    ):
+        source = REST
+    else:  # ALB, HTTP API v2, Function URL, hand-written events, or not a request at all
+        source, method = classify(event)
+    token = _set_context(context)
     try:
+        caller = routes.get(method)
         if caller is None:
-            return _unrouted(routes, method, event, context)
+            return _unrouted(routes, source, method, event, context)
         body = event.get("body")
         if body and type(body) is not dict:
             event = with_parsed_body(event, body)
+        else:  # handler_event(event), inlined: the handler's own top level and maps
+            event = event.copy()
+            value = event.get("headers")
+            if value:
+                event["headers"] = value.copy()
+            value = event.get("queryStringParameters")
+            if value:
+                event["queryStringParameters"] = value.copy()
+            value = event.get("pathParameters")
+            if value:
+                event["pathParameters"] = value.copy()
         result = caller(event, context)
         if type(result) is not dict:
-            return _non_dict(result, routes, method)
-        return to_proxy_response(result)
+            return _non_dict(result, routes, method, source)
+        if method != "HEAD":
+            return to_proxy_response(result, source)
+        return _without_body(to_proxy_response(result, source))
     except HttpExitException as exc:
-        answer = {**(exc.response or {}), "statusCode": exc.status_code}
-        return _safe_proxy(answer, context, routes, method)
+        return _safe_proxy(exc, context, routes, method, source)
     except BadRequest as exc:
-        return error_response(400, str(exc))
+        return for_source(error_response(400, str(exc)), source)
     except Exception:
-        return _internal_error(context, routes, method)
+        return _internal_error(context, routes, method, source)
+    finally:
+        _reset_context(token)
 
 
-def _unrouted(routes: "dict[str, Caller]", method: object, event: dict, context: object) -> dict:
+def _respond(
+    routes: "dict[str, Caller]", source: int, method: str, event: dict, context: object
+) -> object:
+    caller = routes.get(method)
+    try:
+        if caller is None:
+            return _unrouted(routes, source, method, event, context)
+        body = event.get("body")
+        if body and type(body) is not dict:
+            event = with_parsed_body(event, body)
+        else:
+            event = handler_event(event)
+        result = caller(event, context)
+        if type(result) is not dict:
+            return _non_dict(result, routes, method, source)
+        response = to_proxy_response(result, source)
+        return _without_body(response) if method == "HEAD" else response
+    except HttpExitException as exc:
+        return _safe_proxy(exc, context, routes, method, source)
+    except BadRequest as exc:
+        return for_source(error_response(400, str(exc)), source)
+    except Exception:
+        return _internal_error(context, routes, method, source)
+
+
+def _unrouted(
+    routes: "dict[str, Caller]", source: int, method: str, event: dict, context: object
+) -> object:
     """Lower-case methods, HEAD via GET, automatic CORS preflight, else 405 with Allow."""
-    if isinstance(method, str) and method.upper() != method and method.upper() in routes:
-        return dispatch(routes, {**event, "httpMethod": method.upper()}, context)
+    upper = method.upper()
+    if upper != method:
+        return _respond(routes, source, upper, _with_method(event, source, upper), context)
     if method == "HEAD" and "GET" in routes:
-        response = dispatch(routes, {**event, "httpMethod": "GET"}, context)
-        if isinstance(response, dict):
-            response = {**response, "body": ""}
-            response.pop("isBase64Encoded", None)
-        return response
+        response = _respond(routes, source, "GET", _with_method(event, source, "GET"), context)
+        return _without_body(response)
     allow = _allow(routes)
     if method == "OPTIONS":
         headers = get_default_headers()
@@ -211,10 +282,33 @@ def _unrouted(routes: "dict[str, Caller]", method: object, event: dict, context:
             requested = header(event, "access-control-request-headers")
             headers["Access-Control-Allow-Headers"] = requested or _PREFLIGHT_HEADERS
             headers["Access-Control-Max-Age"] = "600"
-        return {"statusCode": 204, "headers": headers, "body": ""}
+        return for_source({"statusCode": 204, "headers": headers, "body": ""}, source)
     response = error_response(405, f"Method {method} is not allowed here; allowed: {allow}")
     response["headers"]["Allow"] = allow
+    return for_source(response, source)
+
+
+def _without_body(response: object) -> object:
+    """A HEAD answer: the GET answer's status and headers, no body (RFC 9110, 9.3.2)."""
+    if isinstance(response, dict) and "statusCode" in response:
+        response = {**response, "body": ""}
+        if "isBase64Encoded" in response:
+            response["isBase64Encoded"] = False
     return response
+
+
+def _with_method(event: dict, source: int, method: str) -> dict:
+    """The event a handler for `method` would get from this source (HEAD answered by GET)."""
+    if source is not HTTP:
+        return {**event, "httpMethod": method}
+    request_context = event["requestContext"]
+    return {
+        **event,
+        "requestContext": {
+            **request_context,
+            "http": {**request_context["http"], "method": method},
+        },
+    }
 
 
 def _allow(routes: "dict[str, Caller]") -> str:
@@ -232,12 +326,12 @@ def _handler_name(routes: "dict[str, Caller]", method: object) -> str:
     return f"{caller.__module__}.{caller.__qualname__} ({method} handler)"
 
 
-def _non_dict(result: object, routes: "dict[str, Caller]", method: object) -> dict:
+def _non_dict(result: object, routes: "dict[str, Caller]", method: object, source: int) -> dict:
     """None means "nothing to say": 204. Anything else that is not a dict is a handler bug."""
     if result is None:
-        return {"statusCode": 204, "headers": get_default_headers(), "body": ""}
+        return for_source({"statusCode": 204, "headers": get_default_headers(), "body": ""}, source)
     if isinstance(result, dict):  # a dict subclass such as Response
-        return to_proxy_response(result)
+        return to_proxy_response(result, source)
     from tight.core import logger
 
     logger.error(
@@ -245,24 +339,35 @@ def _non_dict(result: object, routes: "dict[str, Caller]", method: object) -> di
         "such as {'statusCode': 200, 'body': {...}} (or None for 204)"
     )
     request_id = request_state.current_request_id()
-    return error_response(500, "Internal server error", requestId=request_id)
+    return for_source(error_response(500, "Internal server error", requestId=request_id), source)
 
 
-def _safe_proxy(result: dict, context: object, routes: "dict[str, Caller]", method: object) -> dict:
+def _safe_proxy(
+    exc: HttpExitException,
+    context: object,
+    routes: "dict[str, Caller]",
+    method: object,
+    source: int,
+) -> dict:
     try:
-        return to_proxy_response(result)
+        return to_proxy_response(exc.as_result(), source)
     except Exception:
-        return _internal_error(context, routes, method)
+        return _internal_error(context, routes, method, source)
 
 
-def _internal_error(context: object, routes: "dict[str, Caller]", method: object) -> dict:
+def _internal_error(
+    context: object, routes: "dict[str, Caller]", method: object, source: int
+) -> dict:
     """500 with the request id; the traceback goes to the log once, never to the client."""
-    from tight.core import logger
-
     request_id = _request_id(context)
-    kind = "returned an invalid response" if _last_is(InvalidResponse) else "raised"
-    logger.exception(f"{_handler_name(routes, method)} {kind}", requestId=request_id)
-    return error_response(500, "Internal server error", requestId=request_id)
+    try:
+        from tight.core import logger
+
+        kind = "returned an invalid response" if _last_is(InvalidResponse) else "raised"
+        logger.exception(f"{_handler_name(routes, method)} {kind}")
+    except Exception:  # logging must never turn a 500 into a crash of the controller
+        pass
+    return for_source(error_response(500, "Internal server error", requestId=request_id), source)
 
 
 def _last_is(kind: type[BaseException]) -> bool:
@@ -270,4 +375,5 @@ def _last_is(kind: type[BaseException]) -> bool:
 
 
 def _request_id(context: object) -> str | None:
-    return getattr(context, "aws_request_id", None)
+    request_id = getattr(context, "aws_request_id", None)
+    return request_id if isinstance(request_id, str) else None

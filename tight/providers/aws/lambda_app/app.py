@@ -10,6 +10,7 @@ controller's `handler.py` is imported on its first event, so a cold start costs 
 1 controller or 50.
 """
 
+import gc
 import importlib
 import keyword
 import os
@@ -21,6 +22,9 @@ from tight.providers.aws.controllers.response import error_response
 FUNCTIONS_DIR = os.path.join("app", "functions")
 HANDLER_FILE = "handler.py"
 DEFAULT_ENTRY_MODULE = "app_index"
+CONFIG_FILE = "tight.yml"
+DEFER_GC_KEY = "defer_gc"
+_gc_deferred = False
 
 TYPE_CHECKING = False  # not `typing.TYPE_CHECKING`: importing typing costs cold-start time
 if TYPE_CHECKING:
@@ -115,7 +119,11 @@ def make_controller(name: str, module_path: str) -> "Controller":
     def controller(event: dict, context: object = None) -> object:
         if routes is not None:
             return dispatch(routes, event, context)
-        return first_call(event, context)
+        try:
+            return first_call(event, context)
+        finally:
+            if _gc_deferred:
+                resume_gc()
 
     def first_call(event: dict, context: object) -> object:
         nonlocal routes, plain_handler
@@ -163,6 +171,8 @@ def create(current_module: "ModuleType", root: str | None = None) -> None:
     validates the whole layout; the test kit and the deploy tasks call it.
     """
     root = root or app_root(current_module)
+    if os.environ.get("AWS_LAMBDA_FUNCTION_NAME") and gc_deferral_wanted(root):
+        defer_gc()
     if root not in sys.path:
         sys.path.insert(0, root)  # so `app.functions.<name>.handler` imports from this app
     functions = os.path.join(root, FUNCTIONS_DIR)
@@ -188,6 +198,46 @@ def create(current_module: "ModuleType", root: str | None = None) -> None:
 
     current_module.__getattr__ = __getattr__  # type: ignore[method-assign]
     current_module.__dir__ = __dir__  # type: ignore[method-assign]
+
+
+def gc_deferral_wanted(root: str) -> bool:
+    """False only when the app's tight.yml says `defer_gc: false` (or no/off).
+
+    A line scan, not a YAML parser: the runtime imports nothing beyond the stdlib, and
+    `invoke artifact` has already checked that the key, if present, is a boolean.
+    """
+    try:
+        with open(os.path.join(root, CONFIG_FILE), encoding="utf-8") as config:
+            for line in config:
+                key, _, value = line.partition(":")
+                if key == DEFER_GC_KEY:
+                    value = value.split("#", 1)[0].strip().strip("'\"").lower()
+                    return value not in ("false", "no", "off")
+    except OSError:
+        pass
+    return True
+
+
+def defer_gc() -> None:
+    """No cyclic garbage collection from here to the first answer (a Lambda init).
+
+    Importing boto3, botocore and flywheel allocates hundreds of thousands of objects, which
+    trigger full collections that find almost nothing to free (one pass costs ~19 ms of a
+    DynamoDB controller's cold start). Reference counting still frees everything else.
+    """
+    global _gc_deferred
+    if gc.isenabled():
+        gc.disable()
+        _gc_deferred = True
+
+
+def resume_gc() -> None:
+    """After the first answer: move what init built into the permanent generation
+    (`gc.freeze()`: later collections no longer walk it), then collect as usual."""
+    global _gc_deferred
+    _gc_deferred = False
+    gc.freeze()
+    gc.enable()
 
 
 def _could_be_controller(name: str) -> bool:
