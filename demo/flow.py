@@ -158,7 +158,7 @@ def write_accounts_code(demo: Demo) -> str:
     shutil.rmtree(tests / "placebos")
     shutil.rmtree(tests / "expectations")
     shutil.copy(FILES / "test_integration_accounts.py", tests / "test_integration_accounts.py")
-    return "accounts handler (GET/POST/PUT/DELETE), Account model, 4 integration tests"
+    return "accounts handler (GET/POST/PUT/DELETE), Account model, 5 integration tests"
 
 
 def generate_env(demo: Demo) -> str:

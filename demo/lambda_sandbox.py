@@ -250,6 +250,7 @@ def demo_requests(version: str) -> list[dict[str, Any]]:
     preflight = {"Origin": "https://app.example.com", "Access-Control-Request-Method": "PUT"}
     return [
         request("POST", "POST", False, body={"id": account, "name": "Demo", "tags": ["x"]}),
+        request("POST-again", "POST", False, body={"id": account, "name": "Twice"}),
         request("GET", "GET", True),
         request("PUT", "PUT", True, body={"email": f"{account}@example.com"}),
         request("LIST", "GET", False),

@@ -4,6 +4,7 @@ import tight.providers.aws.controllers.lambda_proxy_event as lambda_proxy
 from tight.core import logger
 from tight.core.safeget import safeget
 from tight.providers.aws.clients import dynamo_db
+from dynamo3 import CheckFailed
 
 from Account import Account
 
@@ -47,7 +48,10 @@ def get_handler(event):
 def post_handler(event, principal_id):
     body = valid_body(event)
     account = Account(body["id"], **{field: body.get(field) for field in FIELDS})
-    engine().save(account, overwrite=False)
+    try:
+        engine().save(account, overwrite=False)  # a conditional put: never replaces an account
+    except CheckFailed:
+        lambda_proxy.exit_with_response(409, body={"message": f"account {account.id!r} exists"})
     logger.info("account created", account_id=account.id, by=principal_id)
     return {"statusCode": 201, "body": account.to_dict()}
 

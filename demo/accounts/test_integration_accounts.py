@@ -49,3 +49,13 @@ def test_invalid_body_is_422(app, dynamo_db_session, make_event, lambda_context)
     playback(__file__, dynamo_db_session, test_invalid_body_is_422.__name__)
     answer = call(app, make_event, lambda_context, "POST", body=["not", "an", "object"])
     assert answer["statusCode"] == 422
+
+
+def test_create_existing_account_is_409(app, dynamo_db_session, make_event, lambda_context):
+    playback(__file__, dynamo_db_session, test_create_existing_account_is_409.__name__)
+    call(app, make_event, lambda_context, "POST", body={"id": "alan", "name": "Alan"})
+    again = call(app, make_event, lambda_context, "POST", body={"id": "alan", "name": "Other"})
+    assert again["statusCode"] == 409
+    assert json.loads(again["body"]) == {"message": "account 'alan' exists"}
+    read = call(app, make_event, lambda_context, "GET", "alan")
+    assert json.loads(read["body"])["name"] == "Alan"  # the first one was kept

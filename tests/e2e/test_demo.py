@@ -24,12 +24,13 @@ def test_every_step_ran(demo):
 def test_tests_recorded_then_replayed_offline(demo):
     details = {step.name: step.detail for step in demo.steps}
     assert details["generate the function accounts (runs its tests)"].find("2 passed") >= 0
-    assert "5 passed" in details["record the tests against DynamoDB Local"]
-    assert "5 passed" in details["replay the tests offline"]
+    assert "6 passed" in details["record the tests against DynamoDB Local"]
+    assert "6 passed" in details["replay the tests offline"]
     assert "failed" not in details["replay the tests offline"]
     placebos = demo.app / "tests" / "functions" / "integration" / "accounts" / "placebos"
     recorded = sorted(path.name for path in placebos.iterdir())
     assert recorded == [
+        "test_create_existing_account_is_409",
         "test_create_then_read_account",
         "test_delete_account",
         "test_invalid_body_is_422",
@@ -50,6 +51,7 @@ def test_schema_template_and_artifact(demo):
 
 EXPECTED_STATUS = {
     "POST": 201,
+    "POST-again": 409,
     "GET": 200,
     "PUT": 200,
     "LIST": 200,
@@ -71,10 +73,11 @@ def test_artifact_answers_under_the_real_lambda_runtime_loop(demo, version):
     created = json.loads(answers["POST"]["body"])
     assert (created["id"], created["name"], created["tags"]) == (account, "Demo", ["x"])
     assert json.loads(answers["GET"]["body"]) == created
+    assert json.loads(answers["POST-again"]["body"]) == {"message": f"account {account!r} exists"}
     updated = json.loads(answers["PUT"]["body"])
     assert updated == {**created, "email": f"{account}@example.com"}
     assert json.loads(answers["LIST"]["body"]) == {"accounts": [updated]}
-    for label in ("POST", "GET", "PUT", "LIST", "HEAD", "PATCH", "GET-gone"):
+    for label in ("POST", "POST-again", "GET", "PUT", "LIST", "HEAD", "PATCH", "GET-gone"):
         assert answers[label]["headers"]["Content-Type"] == "application/json", label
     assert answers["HEAD"]["body"] == ""  # the GET answer without its body
     preflight = answers["OPTIONS"]["headers"]
@@ -99,4 +102,4 @@ def test_nothing_left_running(demo):
 
 def test_second_run_in_the_same_folder_works(demo):
     again = flow.run(demo.workdir, echo=lambda line: None)
-    assert "5 passed" in {s.name: s.detail for s in again.steps}["replay the tests offline"]
+    assert "6 passed" in {s.name: s.detail for s in again.steps}["replay the tests offline"]
