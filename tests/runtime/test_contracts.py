@@ -39,7 +39,7 @@ def echo(make_app):
 
 
 def _sample(name: str) -> dict:
-    return json.loads((CORPUS / name).read_text())
+    return json.loads((CORPUS / name).read_text(encoding="utf-8-sig"))
 
 
 def _alb(multi: bool, method: str = "GET", **extra: object) -> dict:

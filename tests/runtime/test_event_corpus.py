@@ -62,7 +62,7 @@ def test_every_sample_is_listed_with_a_known_kind():
 
 
 def _load(path: str) -> dict:
-    return json.loads((CORPUS / path).read_text())
+    return json.loads((CORPUS / path).read_text(encoding="utf-8-sig"))  # .NET files have a BOM
 
 
 def _with_method(event: dict, kind: str, method: str) -> dict:
