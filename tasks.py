@@ -91,8 +91,11 @@ def test(c, k="", quick=False):
 
 @task(help={"quick": "a short smoke run instead of the full measurement"})
 def bench(c, quick=False):
-    """Tight vs a bare handler, Powertools and Chalice, side by side; writes bench/results/."""
-    c.run(f"{sys.executable} -m bench{' --quick' if quick else ''}", pty=False)
+    """Tight vs a bare handler, Powertools and Chalice, side by side (hello world, then the
+    demo's DynamoDB controller as deployed); writes bench/results/."""
+    flag = " --quick" if quick else ""
+    c.run(f"{sys.executable} -m bench{flag}", pty=False)
+    c.run(f"{sys.executable} -m bench.real{flag}", pty=False)
 
 
 @task(help={"api": "rest (API Gateway REST, default) or http (HTTP API): tight.yml's api"})

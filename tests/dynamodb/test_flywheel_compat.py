@@ -76,3 +76,27 @@ def test_date_round_trip(day: date) -> None:
 def test_loads_ints_and_floats_too() -> None:
     assert DateTimeType().ddb_load(86400) == datetime(1970, 1, 2, tzinfo=timezone.utc)
     assert DateType().ddb_load(86400.0) == date(1970, 1, 2)
+
+
+def test_model_attribute_reads_keep_flywheel_semantics() -> None:
+    """The cheaper Model.__getattribute__ still builds composite fields and plain reads."""
+    from flywheel import Composite, Field, Model
+
+    flywheel_compat.apply()
+
+    class Score(Model):
+        __metadata__ = {"_name": "scores"}
+        user = Field()
+        game = Field()
+        id = Composite("user", "game", hash_key=True)
+        points = Field(data_type=int)
+
+    score = Score(user="ann", game="chess", points=3)
+    assert score.id == "ann:chess"
+    score.game = "go"
+    assert score.id == "ann:go" and score.points == 3
+    assert "game" in score.__dirty__
+    assert score.meta_ is Score.meta_
+    with pytest.raises(AttributeError):
+        score.no_such_attribute  # noqa: B018
+    assert Model.__getattribute__ is not flywheel_compat.ORIGINALS["model_getattribute"]

@@ -70,11 +70,32 @@ def _engine_get(
     return model.ddb_load_(self, item) if item else None
 
 
+def _model_getattribute(self: Any, name: str) -> Any:
+    """flywheel's `Model.__getattribute__`, same result, without its costly detour.
+
+    flywheel intercepts every attribute read of every model (to build composite fields on
+    the fly) and reaches `meta_` through the same Python-level hook, via `super()`: a few
+    hundred such reads per request made model loads the biggest warm cost after botocore.
+    `meta_` lives on the class, so it is read from there, and the rest goes straight to
+    `object.__getattribute__`, as flywheel's `super()` call does.
+    """
+    if name[:2] != "__" and name[-1:] != "_":
+        field = type(self).meta_.fields.get(name)
+        if field is not None and field.composite:
+            return field.resolve(self)
+    return _object_getattribute(self, name)
+
+
+_object_getattribute = object.__getattribute__
+
+
 def apply() -> bool:
-    """Patch DateTimeType (dump + load), DateType (load) and Engine.get (a single key reads
-    with GetItem) once; True if it patched now."""
+    """Patch DateTimeType (dump + load), DateType (load), Engine.get (a single key reads
+    with GetItem) and Model.__getattribute__ (same result, cheaper) once; True if it patched
+    now."""
     from flywheel.engine import Engine
     from flywheel.fields import types
+    from flywheel.models import Model
 
     if getattr(types.DateTimeType, _MARK, False):
         return False
@@ -83,11 +104,13 @@ def apply() -> bool:
         datetime_load=types.DateTimeType.ddb_load,
         date_load=types.DateType.ddb_load,
         engine_get=Engine.get,
+        model_getattribute=Model.__getattribute__,
     )
     types.DateTimeType.ddb_dump = _datetime_ddb_dump
     types.DateTimeType.ddb_load = _datetime_ddb_load
     types.DateType.ddb_load = _date_ddb_load
     Engine.get = _engine_get
+    Model.__getattribute__ = _model_getattribute
     setattr(types.DateTimeType, _MARK, True)
     return True
 
