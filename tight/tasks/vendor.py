@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from invoke import Context, task
+from packaging.utils import InvalidWheelFilename, parse_wheel_filename
 
 from tight.tasks.config import AppConfig, load_config
 from tight.tasks.errors import TaskError
@@ -170,15 +171,12 @@ def is_up_to_date(vendor_dir: Path, fingerprint_: str) -> bool:
 
 
 def wheel_tags(wheel: Path) -> list[str]:
-    """`pkg-1.0-cp311-cp311-manylinux_2_17_x86_64.whl` -> its expanded tags."""
-    parts = wheel.name[: -len(".whl")].split("-")
-    pythons, abis, platforms = parts[-3], parts[-2], parts[-1]
-    return [
-        f"{py}-{abi}-{plat}"
-        for py in pythons.split(".")
-        for abi in abis.split(".")
-        for plat in platforms.split(".")
-    ]
+    """`pkg-1.0-cp311-cp311-manylinux_2_17_x86_64.whl` -> its expanded tags (via packaging)."""
+    try:
+        tags = parse_wheel_filename(wheel.name)[3]
+    except InvalidWheelFilename as exc:
+        raise TaskError(f"{wheel.name} is not a valid wheel file name: {exc}") from exc
+    return sorted(str(tag) for tag in tags)
 
 
 def is_pure(wheel: Path) -> bool:
