@@ -439,8 +439,10 @@ def check_vendor_location(config: AppConfig) -> Path:
         raise TaskError(f"vendor_dir {shown!r} is {vendor_dir}, outside the app {root}", fix)
     if vendor_dir == root:
         raise TaskError(f"vendor_dir {shown!r} is the app folder itself", fix)
-    for code in (*APP_CODE, config.dynamo_db_dir.relative_to(config.root).as_posix()):
-        if (root / code).resolve().is_relative_to(vendor_dir):
+    protected = {code: root / code for code in APP_CODE}
+    protected["dynamo_db.dir"] = config.dynamo_db_dir  # may be anywhere, even absolute
+    for code, path in protected.items():
+        if path.resolve().is_relative_to(vendor_dir):
             raise TaskError(
                 f"vendor_dir {shown!r} holds the app's {code}: pip-install would replace it", fix
             )
