@@ -82,6 +82,30 @@ def test_pip_install_refuses_vendor_dir_symlink_leaving_the_app(app: Path, tmp_p
     assert (victim / "notes.txt").read_text() == "keep me"
 
 
+@pytest.mark.parametrize(
+    ("db_dir", "vendor_dir", "message"),
+    [
+        ("OUTSIDE", "app/shared", None),  # a database outside the app is no obstacle
+        ("app/data/db", "app/data", "holds the app's dynamo_db.dir"),
+    ],
+)
+def test_pip_install_refuses_vendor_dir_holding_the_database(
+    app: Path, tmp_path: Path, db_dir: str, vendor_dir: str, message: str | None
+) -> None:
+    db_dir = str(tmp_path / "db") if db_dir == "OUTSIDE" else db_dir
+    text = (app / "tight.yml").read_text().replace("dir: dynamo_db", f"dir: {db_dir}")
+    (app / "tight.yml").write_text(text)
+    set_vendor_dir(app, vendor_dir)
+    if message is None:
+        (app / "requirements-vendor.txt").write_text("purepkg\n")
+        with pytest.raises(AssertionError, match="pip must not run"):
+            vendor(load_config(), pip=never_pip)  # every check passed: pip was next
+    else:
+        with pytest.raises(TaskError) as error:
+            vendor(load_config(), pip=never_pip)
+        assert message in error.value.problem
+
+
 def test_pip_install_refuses_vendor_dir_holding_foreign_files(app: Path) -> None:
     set_vendor_dir(app, "app/shared")
     (app / "app" / "shared").mkdir()

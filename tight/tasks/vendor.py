@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from invoke import Context, task
+from packaging.utils import InvalidWheelFilename, parse_wheel_filename
 
 from tight.tasks.config import AppConfig, load_config
 from tight.tasks.errors import TaskError
@@ -176,15 +177,12 @@ def is_up_to_date(vendor_dir: Path, fingerprint_: str) -> bool:
 
 
 def wheel_tags(wheel: Path) -> list[str]:
-    """`pkg-1.0-cp311-cp311-manylinux_2_17_x86_64.whl` -> its expanded tags."""
-    parts = wheel.name[: -len(".whl")].split("-")
-    pythons, abis, platforms = parts[-3], parts[-2], parts[-1]
-    return [
-        f"{py}-{abi}-{plat}"
-        for py in pythons.split(".")
-        for abi in abis.split(".")
-        for plat in platforms.split(".")
-    ]
+    """`pkg-1.0-cp311-cp311-manylinux_2_17_x86_64.whl` -> its expanded tags (via packaging)."""
+    try:
+        tags = parse_wheel_filename(wheel.name)[3]
+    except InvalidWheelFilename as exc:
+        raise TaskError(f"{wheel.name} is not a valid wheel file name: {exc}") from exc
+    return sorted(str(tag) for tag in tags)
 
 
 def is_pure(wheel: Path) -> bool:
@@ -479,8 +477,10 @@ def check_vendor_location(config: AppConfig) -> Path:
         raise TaskError(f"vendor_dir {shown!r} is {vendor_dir}, outside the app {root}", fix)
     if vendor_dir == root:
         raise TaskError(f"vendor_dir {shown!r} is the app folder itself", fix)
-    for code in (*APP_CODE, config.dynamo_db_dir.relative_to(config.root).as_posix()):
-        if (root / code).resolve().is_relative_to(vendor_dir):
+    protected = {code: root / code for code in APP_CODE}
+    protected["dynamo_db.dir"] = config.dynamo_db_dir  # may be anywhere, even absolute
+    for code, path in protected.items():
+        if path.resolve().is_relative_to(vendor_dir):
             raise TaskError(
                 f"vendor_dir {shown!r} holds the app's {code}: pip-install would replace it", fix
             )
