@@ -108,4 +108,4 @@ def test_tight_yml_api_http_is_the_default_when_set(
         timeout=60,
     )
     assert result.returncode != 0
-    assert "error: tight.yml: api 'soap' is not known" in result.stderr
+    assert "tight.yml: api 'soap' is not supported" in result.stderr

@@ -72,7 +72,7 @@ def test_requirements_hash_lines_work_with_a_local_tight(app: Path, offline_pip:
         f"{REPO}\npurepkg==1.0 \\\n    --hash=sha256:{digest}\n"
     )
 
-    assert vendor(load_config()).installed == ["purepkg", "tight"]
+    assert vendor(load_config()).installed == ["purepkg", "tight-lambda"]
 
     (app / "requirements-vendor.txt").write_text(f"{REPO}\npurepkg==1.0 --hash=sha256:{'0' * 64}\n")
     with pytest.raises(TaskError, match="pip could not install"):

@@ -107,13 +107,20 @@ def test_deleted_recording_fails_with_how_to_record(new_app: Path, env) -> None:
     assert "pytest --tight-record" in result.stdout
 
 
-def test_re_recording_reproduces_the_shipped_recording_and_expectation(new_app: Path, env):
-    """What the template ships is exactly what `pytest --tight-record` writes: no churn."""
+def test_re_recording_reproduces_the_shipped_recording_and_expectation(
+    new_app: Path, env, dynamodb_local
+):
+    """What the template ships is exactly what `pytest --tight-record` writes: no churn.
+    Recording goes to DynamoDB Local, as with `invoke rundb` running."""
     assert invoke(new_app, env, "generate-function", "my_function", "--skip-tests").returncode == 0
     shipped = tree(new_app / "tests")
-    recorded = run_pytest(
-        new_app, {**env, "AWS_ACCESS_KEY_ID": "x", "AWS_SECRET_ACCESS_KEY": "x"}, "--tight-record"
-    )
+    recording_env = {
+        **env,
+        "AWS_ACCESS_KEY_ID": "x",
+        "AWS_SECRET_ACCESS_KEY": "x",
+        "DYNAMODB_ENDPOINT": dynamodb_local.endpoint,
+    }
+    recorded = run_pytest(new_app, recording_env, "--tight-record")
     assert recorded.returncode == 0, recorded.stdout
     assert "tight: record mode" in recorded.stdout
     assert tree(new_app / "tests") == shipped

@@ -122,7 +122,7 @@ def load_config(root: Path | None = None) -> AppConfig:
             f"{path}: architecture {architecture!r} is not supported",
             f"use one of {', '.join(SUPPORTED_ARCHITECTURES)}",
         )
-    api = str(data.get("api", "rest"))
+    api = str(data.get("api") or "rest").strip().lower()  # `HTTP` and `http` are one choice
     if api not in SUPPORTED_APIS:
         raise TaskError(
             f"{path}: api {api!r} is not supported",

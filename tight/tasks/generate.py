@@ -25,7 +25,7 @@ from invoke import task
 
 import tight
 from tight.tasks.config import AppConfig, load_config
-from tight.tasks.errors import TaskError
+from tight.tasks.errors import TaskError, os_error_fix
 from tight.tasks.files import read_utf8, write_atomic
 
 TEMPLATES_ENV = "TIGHT_TEMPLATES_DIR"
@@ -168,7 +168,9 @@ def install(files: dict[Path, Path], root: Path) -> list[Path]:
         for folder in reversed(made_dirs):
             with suppress(OSError):
                 folder.rmdir()
-        raise TaskError(f"could not write {exc.filename}: {exc.strerror}") from exc
+        raise TaskError(
+            f"could not write {exc.filename}: {exc.strerror}", os_error_fix(exc)
+        ) from exc
     return sorted(moved)
 
 

@@ -9,9 +9,8 @@ from __future__ import annotations
 
 from invoke import Context, task
 
-from tight.tasks.config import load_config
+from tight.tasks.config import SUPPORTED_APIS, load_config
 from tight.tasks.errors import TaskError
-from tight.tasks.serving.routes import API_TYPES, api_type
 
 
 @task(
@@ -27,9 +26,9 @@ def serve(c: Context, port: int = 3000, host: str = "127.0.0.1", api: str = "", 
     from tight.tasks.serving.server import run  # werkzeug only when serving
 
     config = load_config()
-    chosen = api.strip().lower() if api else api_type(config)
-    if chosen not in API_TYPES:
-        raise TaskError(f"--api {api!r} is not known", f"use one of {', '.join(API_TYPES)}")
+    chosen = api.strip().lower() if api else config.api
+    if chosen not in SUPPORTED_APIS:
+        raise TaskError(f"--api {api!r} is not known", f"use one of {', '.join(SUPPORTED_APIS)}")
     if not 0 <= int(port) <= 65535:
         raise TaskError(f"--port {port} is not a port", "use a number from 1 to 65535")
     run(config, host, int(port), chosen, aws)

@@ -10,9 +10,6 @@ from dataclasses import dataclass
 
 from tight.tasks.config import AppConfig
 from tight.tasks.deploy_templates import Function, load_functions
-from tight.tasks.errors import TaskError
-
-API_TYPES = ("rest", "http")
 
 
 @dataclass(frozen=True)
@@ -22,18 +19,6 @@ class Match:
     function: Function
     resource: str
     path_parameters: dict[str, str] | None
-
-
-def api_type(config: AppConfig) -> str:
-    """tight.yml's `api:` (`rest`, the default, or `http`), read tolerantly: any case."""
-
-    value = config.raw.get("api")
-    text = "rest" if value is None or str(value).strip() == "" else str(value).strip().lower()
-    if text not in API_TYPES:
-        raise TaskError(
-            f"tight.yml: api {value!r} is not known", f"use one of {', '.join(API_TYPES)}"
-        )
-    return text
 
 
 def load_routes(config: AppConfig) -> list[Function]:
