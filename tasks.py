@@ -14,29 +14,36 @@ from pathlib import Path
 from invoke import task
 from invoke.exceptions import Exit
 
+from tight.core.flags import is_true
+
 ROOT = Path(__file__).resolve().parent
 DYNAMODB_LOCAL_DIR = ROOT / ".cache" / "dynamodb-local"
 
 
+def _apt_install(package: str, why: str) -> bool:
+    """Install a Debian package where we can (root + apt-get); False where we cannot."""
+    if not (shutil.which("apt-get") and hasattr(os, "geteuid") and os.geteuid() == 0):
+        return False
+    print(f"==> {why}: installing {package} with apt-get")
+    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+    subprocess.run(["apt-get", "update", "-qq"], check=True, env=env)
+    subprocess.run(["apt-get", "install", "-y", "-qq", package], check=True, env=env)
+    return True
+
+
 def _ensure_java() -> None:
-    """DynamoDB Local needs Java: install it where we can (root + apt), else stop loudly."""
-    if shutil.which("java"):
-        return
-    if shutil.which("apt-get") and hasattr(os, "geteuid") and os.geteuid() == 0:
-        print("==> Java is missing: installing openjdk-17-jre-headless with apt-get")
-        subprocess.run(["apt-get", "update", "-qq"], check=True)
-        env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-        subprocess.run(
-            ["apt-get", "install", "-y", "-qq", "openjdk-17-jre-headless"], check=True, env=env
-        )
-        if shutil.which("java"):
+    """DynamoDB Local needs Java: install it where we can (root + apt), else stop loudly with
+    the error and fix that `invoke rundb` and the `dynamodb_local` fixture show."""
+    from tight.tasks.dynamodb_local import require_java
+    from tight.tasks.errors import TaskError
+
+    for attempt in range(2):
+        try:
+            require_java()
             return
-    raise Exit(
-        "error: Java is not installed, and the DynamoDB tests need it (DynamoDB Local runs on "
-        "Java).\n  fix: install a Java 17+ runtime (Debian/Ubuntu: `sudo apt-get install "
-        "openjdk-17-jre-headless`, macOS: `brew install openjdk@17`)",
-        code=1,
-    )
+        except TaskError as missing:
+            if attempt or not _apt_install("openjdk-17-jre-headless", "Java is missing"):
+                raise Exit(missing.message, code=missing.code) from None
 
 
 def _ensure_chromium() -> None:
@@ -45,18 +52,13 @@ def _ensure_chromium() -> None:
     (that one test then skips, saying how to install it)."""
     if any(shutil.which(name) for name in ("chromium", "chromium-browser", "google-chrome")):
         return
-    if shutil.which("apt-get") and hasattr(os, "geteuid") and os.geteuid() == 0:
-        print("==> Chromium is missing: installing chromium with apt-get (browser test)")
-        env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-        subprocess.run(["apt-get", "update", "-qq"], check=True, env=env)
-        subprocess.run(["apt-get", "install", "-y", "-qq", "chromium"], check=True, env=env)
-        if shutil.which("chromium"):
-            return
+    if _apt_install("chromium", "Chromium is missing (browser test)") and shutil.which("chromium"):
+        return
     message = (
         "Chromium is not installed, and the `invoke serve` browser test needs it.\n"
         "  fix: install it (Debian/Ubuntu: `sudo apt-get install chromium`)"
     )
-    if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
+    if is_true(os.environ.get("CI")):
         raise Exit(f"error: {message}", code=1)
     print(f"==> note: {message}")
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from tight.tasks.config import app_environment, load_config
@@ -53,3 +55,31 @@ def test_malformed_env_file_is_a_task_error_not_a_traceback(tmp_path):
     write_app(tmp_path, env_dist="STAGE: [unclosed\n")
     with pytest.raises(TaskError, match=r"env\.dist\.yml is not valid YAML"):
         app_environment(tmp_path)
+
+
+def test_task_error_prints_as_its_message() -> None:
+    """`str()` and f-strings show `error:`/`fix:` lines (not the constructor's tuple)."""
+    error = TaskError("Java is not installed: no `java` on PATH", "install a Java 17+ runtime")
+    expected = "error: Java is not installed: no `java` on PATH\n  fix: install a Java 17+ runtime"
+    assert str(error) == expected
+    assert f"{error}" == error.message == expected
+    assert str(TaskError("no fix")) == "error: no fix"
+
+
+def test_one_upward_search_for_the_app_root(tmp_path: Path) -> None:
+    """Tasks, the test kit and the recording target all find the app with app_root_above."""
+    from tight.tasks.config import app_root_above, find_app_root
+    from tight.testing.app_loader import MARKERS
+    from tight.testing.app_loader import find_app_root as find_for_tests
+
+    app = tmp_path / "svc"
+    deep = app / "tests" / "functions"
+    deep.mkdir(parents=True)
+    (deep / "test_x.py").write_text("")
+    assert app_root_above(deep) is None
+    (app / "app_index.py").write_text("")
+    assert app_root_above(deep) is None  # tasks look for tight.yml only
+    assert app_root_above(deep / "test_x.py", MARKERS) == app.resolve()
+    assert find_for_tests(deep / "test_x.py") == app.resolve()
+    (app / "tight.yml").write_text("name: svc\n")
+    assert app_root_above(deep / "test_x.py") == find_app_root(deep) == app.resolve()

@@ -63,3 +63,6 @@ def test_missing_java_fails_loudly_never_skips(tmp_path: Path) -> None:
     assert result.returncode != 0, output
     assert "Java is not installed" in output and "openjdk" in output, output
     assert "1 error" in output and "skipped" not in output, output
+    # The error/fix lines as TaskError renders them, not the constructor's tuple.
+    assert "\nerror: Java is not installed: no `java` on PATH\n  fix: install a Java 17+" in output
+    assert "('Java" not in output, output

@@ -21,6 +21,7 @@ from tight.providers.aws.clients import boto3_client, dynamo_db
 
 ENDPOINT_ENV = "TIGHT_TEST_DYNAMODB_ENDPOINT"
 RUN = f"py{sys.version_info.major}{sys.version_info.minor}-{uuid.uuid4().hex[:8]}"
+pytestmark = pytest.mark.dynamodb_local
 T0 = datetime(2024, 2, 29, 23, 59, 58, 123456, tzinfo=timezone.utc)
 
 
@@ -41,19 +42,13 @@ class Widget(Model):
 
 
 @pytest.fixture(scope="module")
-def endpoint() -> Iterator[str]:
-    """The DynamoDB Local given by the parent run, else one started for this module."""
+def endpoint(request: pytest.FixtureRequest) -> str:
+    """The DynamoDB Local given by the parent run, else the session's one (its tables are
+    named after this run, so they meet no other test's)."""
     given = os.environ.get(ENDPOINT_ENV)
     if given:
-        yield given
-        return
-    from tight.testing.dynamodb_local import start_for_tests
-
-    database = start_for_tests()
-    try:
-        yield database.endpoint
-    finally:
-        database.stop()
+        return given
+    return request.getfixturevalue("dynamodb_local").endpoint
 
 
 @pytest.fixture(scope="module")

@@ -16,6 +16,7 @@ import pytest
 from conftest import ensure_installed
 from test_rundb import rundb
 
+from tight.core.flags import is_true
 from tight.tasks import dynamodb_local as ddb
 from tight.tasks import loopback
 
@@ -53,7 +54,7 @@ def connects(address: str, port: int) -> bool:
 @pytest.fixture
 def addresses() -> list[str]:
     if not loopback.can_confine():
-        if os.environ.get("CI") == "true":
+        if is_true(os.environ.get("CI")):
             pytest.fail("CI runs as root on Linux, where DynamoDB Local must be confined")
         pytest.skip("confining DynamoDB Local needs root on Linux (not a CI run)")
     found = own_non_loopback_addresses()

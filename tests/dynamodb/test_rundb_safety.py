@@ -16,6 +16,7 @@ import pytest
 from conftest import INVOKE, ensure_installed
 from test_rundb import TABLE, account_ids, put_account, run_task, rundb
 
+from tight.core.flags import is_true
 from tight.tasks import dynamodb_local as ddb
 from tight.tasks.dynamodb_local import free_port, list_tables, local_engine
 
@@ -127,7 +128,7 @@ def test_a_read_only_data_folder_is_named_at_once(make_app) -> None:
     """A read-only bind mount in a private mount namespace (root, as CI runs) stands in for
     a read-only disk; the old rundb waited 60 s and then blamed a slow machine."""
     if os.geteuid() != 0 or shutil.which("unshare") is None:
-        if os.environ.get("CI") == "true":
+        if is_true(os.environ.get("CI")):
             pytest.fail("CI runs as root with util-linux's unshare")
         pytest.skip("a read-only bind mount needs root and unshare")
     app = make_app(installed=True)

@@ -11,6 +11,9 @@ import pytest
 
 from demo import flow
 
+# The demo runs `invoke rundb` (Java), npm and pip in subprocesses: not the quick loop.
+pytestmark = [pytest.mark.slow, pytest.mark.dynamodb_local]
+
 
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory):

@@ -16,6 +16,8 @@ import textwrap
 
 import pytest
 
+from tight.core.flags import is_true
+
 SCRIPT = textwrap.dedent(
     """
     import sys
@@ -50,7 +52,7 @@ def _awslambdaric_or_skip() -> None:
     try:
         import awslambdaric.bootstrap  # noqa: F401
     except ImportError:
-        if os.environ.get("CI"):
+        if is_true(os.environ.get("CI")):
             pytest.fail("awslambdaric is missing: it is in the [dev] extra; pip install -e .[dev]")
         pytest.skip("awslambdaric is not installed (pip install -e .[dev])")
 

@@ -14,7 +14,9 @@ import pytest
 import tight
 from tests.runtime.conftest import SEED_APP_INIT
 from tests.runtime.test_seed_overview import EXPECTED, SEED_OVERVIEW_HANDLER
+from tight.core.flags import is_true
 
+pytestmark = pytest.mark.slow  # other interpreters, in subprocesses
 VERSIONS = ("3.10", "3.11", "3.12", "3.13")
 PROBE = """
 import json, sys
@@ -39,7 +41,7 @@ def interpreter(version: str) -> str | None:
 def test_seed_overview_on_python(version, make_app):
     python = interpreter(version)
     if python is None:
-        if os.environ.get("CI"):
+        if is_true(os.environ.get("CI")):
             pytest.fail(f"Python {version} is not installed; CI must test every Lambda runtime")
         pytest.skip(f"Python {version} is not installed here")
     app = make_app({"my_controller": SEED_OVERVIEW_HANDLER}, init=SEED_APP_INIT)

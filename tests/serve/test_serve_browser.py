@@ -22,6 +22,7 @@ from pathlib import Path
 import pytest
 
 from tests.serve.conftest import Served
+from tight.core.flags import is_true
 
 pytestmark = pytest.mark.slow
 
@@ -65,7 +66,7 @@ def find_chromium() -> str:
         "headless Chromium is not installed: the browser test needs it "
         "(`apt-get install chromium`, or run `./dev test`, which installs it as root)"
     )
-    if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
+    if is_true(os.environ.get("CI")):
         pytest.fail(message, pytrace=False)
     pytest.skip(message)
 

@@ -19,6 +19,8 @@ from pathlib import Path
 
 import pytest
 
+from tight.core.flags import is_true
+
 REPO = Path(__file__).resolve().parents[2]
 CACHE = REPO / ".cache"
 SERVERLESS = "serverless@3.40.0"
@@ -28,7 +30,7 @@ AWS_SAM_CLI = "aws-sam-cli==1.170.0"
 
 
 def in_ci() -> bool:
-    return os.environ.get("CI", "").lower() in ("1", "true", "yes")
+    return is_true(os.environ.get("CI"))
 
 
 def unavailable(reason: str) -> None:

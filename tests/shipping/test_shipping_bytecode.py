@@ -111,6 +111,7 @@ def test_the_allowlist_imports_alone_with_the_stdlib(tmp_path: Path) -> None:
     assert all(source.is_file() for source, _ in runtime_modules.source_files())
 
 
+@pytest.mark.slow  # vendored_app: pip installs Tight into a rendered app
 def test_defer_gc_must_be_a_boolean(vendored_app: Path) -> None:
     from tight.tasks.errors import TaskError
 

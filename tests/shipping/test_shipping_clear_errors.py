@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from tight.core.flags import is_true
 from tight.tasks.config import load_config
 from tight.tasks.errors import TaskError
 
@@ -44,7 +45,7 @@ def run_read_only(app: Path, *args: str) -> subprocess.CompletedProcess[str]:
                 folder.chmod(0o755)
     unshare = shutil.which("unshare")
     if unshare is None:
-        if os.environ.get("CI") == "true":
+        if is_true(os.environ.get("CI")):
             pytest.fail("a read-only app needs `unshare` (util-linux) when tests run as root")
         pytest.skip("running as root without `unshare`: cannot make the app read-only")
     quoted = " ".join(f"'{part}'" for part in command)
@@ -59,7 +60,7 @@ def run_read_only(app: Path, *args: str) -> subprocess.CompletedProcess[str]:
         text=True,
     )
     if "mount:" in result.stdout and "Read-only" not in result.stdout:
-        if os.environ.get("CI") == "true":
+        if is_true(os.environ.get("CI")):
             pytest.fail(f"could not make the app read-only: {result.stdout}")
         pytest.skip(f"could not make the app read-only here: {result.stdout}")
     return result

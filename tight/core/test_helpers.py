@@ -104,7 +104,9 @@ def _check_target(kind: str, config: pytest.Config) -> record_target.Target:
 
 
 def _has_config_above(start: Path) -> bool:
-    return any((folder / "tight.yml").is_file() for folder in (start, *start.parents))
+    from tight.tasks.config import app_root_above
+
+    return app_root_above(start) is not None
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:

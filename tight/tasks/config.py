@@ -69,12 +69,24 @@ class AppConfig:
         return self.root / "schemas" / "dynamo"
 
 
+def app_root_above(start: Path, markers: tuple[str, ...] = (CONFIG_FILE,)) -> Path | None:
+    """The nearest folder at or above `start` (a file: its folder) holding one of `markers`:
+    the one upward search of the tasks, the test kit and the recording target."""
+    here = start.resolve()
+    if here.is_file():
+        here = here.parent
+    for folder in (here, *here.parents):
+        if any((folder / marker).is_file() for marker in markers):
+            return folder
+    return None
+
+
 def find_app_root(start: Path | None = None) -> Path:
     """The nearest folder at or above `start` (default: cwd) that holds a `tight.yml`."""
     here = (start or Path.cwd()).resolve()
-    for folder in (here, *here.parents):
-        if (folder / CONFIG_FILE).is_file():
-            return folder
+    root = app_root_above(here)
+    if root is not None:
+        return root
     raise TaskError(
         f"no {CONFIG_FILE} in {here} or any folder above it",
         "run this task inside a Tight app (create one with "

@@ -172,13 +172,9 @@ def _start(
 
 def _preflight(config: AppConfig, port: int) -> None:
     """Every check that can fail, before --reset deletes anything."""
-    import shutil
-
-    if shutil.which("java") is None:
-        raise TaskError(
-            "Java is not installed: no `java` on PATH",
-            dynamodb_local.JAVA_FIX + "; or run the emulator: `invoke rundb --engine moto`",
-        )
+    dynamodb_local.require_java(
+        fix=dynamodb_local.JAVA_FIX + "; or run the emulator: `invoke rundb --engine moto`"
+    )
     dynamodb_local.require_installation(config.dynamo_db_dir)
     dynamodb_local.ensure_port_free(port)
 

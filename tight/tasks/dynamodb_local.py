@@ -504,6 +504,15 @@ class RunningDatabase:
         self.stop()
 
 
+def require_java(java: str = "java", fix: str = JAVA_FIX) -> str:
+    """The path of `java`, or the TaskError every caller shows when it is missing (the tasks,
+    the pytest fixture and this repository's `invoke test`)."""
+    java_path = shutil.which(java)
+    if java_path is None:
+        raise TaskError(f"Java is not installed: no `{java}` on PATH", fix)
+    return java_path
+
+
 def java_command(
     installation: Installation,
     port: int,
@@ -551,9 +560,7 @@ def start(
     terminated by the kernel if this process dies. `confine` (default: when possible) keeps
     it on 127.0.0.1 through a private network namespace; see `exposure_warning` otherwise.
     """
-    java_path = shutil.which(java)
-    if java_path is None:
-        raise TaskError("Java is not installed: no `java` on PATH", JAVA_FIX)
+    java_path = require_java(java)
     installation = require_installation(directory)
     ensure_port_free(port)
     data_dir = None if in_memory else Path(db_path or installation.dir).resolve()

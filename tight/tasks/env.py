@@ -14,6 +14,7 @@ from typing import Any
 import yaml
 from invoke import Context, task
 
+from tight.core.flags import parse_flag
 from tight.tasks.config import (
     AppConfig,
     check_env_sizes,
@@ -30,8 +31,6 @@ HEADER = (
     "# Written by `invoke generate-env` from env.dist.yml and the shell: do not commit.\n"
     "# Change defaults in env.dist.yml; override one value with `KEY=value invoke generate-env`.\n"
 )
-_TRUE = {"true", "yes", "on", "1"}
-_FALSE = {"false", "no", "off", "0"}
 
 
 def read_dist(root: Path) -> dict[str, Any]:
@@ -48,10 +47,9 @@ def coerce(shell_value: str, default: Any) -> Any:
     """Keep the default's type where the shell text clearly means one (CI=true -> True)."""
     lowered = shell_value.strip().lower()
     if isinstance(default, bool):
-        if lowered in _TRUE:
-            return True
-        if lowered in _FALSE:
-            return False
+        flag = parse_flag(lowered)
+        if flag is not None:
+            return flag
     elif isinstance(default, int) and lowered.lstrip("-").isdigit():
         return int(lowered)
     return shell_value

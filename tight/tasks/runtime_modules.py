@@ -15,6 +15,7 @@ RUNTIME_MODULES = (
     "tight.vendored_alias",
     "tight.core",
     "tight.core.file_exports",
+    "tight.core.flags",
     "tight.core.logger",
     "tight.core.request_state",
     "tight.core.safeget",

@@ -17,7 +17,7 @@ from types import ModuleType
 import pytest
 
 from tight.providers.aws.lambda_app.app import AppError, collect_controllers
-from tight.tasks.config import CONFIG_FILE, app_environment
+from tight.tasks.config import CONFIG_FILE, app_environment, app_root_above
 from tight.tasks.errors import TaskError
 
 MARKERS = ("app_index.py", CONFIG_FILE)
@@ -26,12 +26,9 @@ MARKERS = ("app_index.py", CONFIG_FILE)
 def find_app_root(*starts: Path) -> Path:
     """The nearest folder at or above one of `starts` holding `app_index.py` or `tight.yml`."""
     for start in starts:
-        here = start.resolve()
-        if here.is_file():
-            here = here.parent
-        for folder in (here, *here.parents):
-            if any((folder / marker).is_file() for marker in MARKERS):
-                return folder
+        root = app_root_above(start, MARKERS)
+        if root is not None:
+            return root
     looked = ", ".join(str(s) for s in starts)
     pytest.fail(
         f"the `app` fixture found no app_index.py or tight.yml in or above {looked}; run "

@@ -10,7 +10,6 @@ run with the fix: a database test that skips silently proves nothing.
 from __future__ import annotations
 
 import os
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -51,8 +50,7 @@ def ensure_installed(directory: Path | None = None) -> ddb.Installation:
 
 def start_for_tests(directory: Path | None = None) -> ddb.RunningDatabase:
     """Install if needed and start in memory on a free port; failures name their fix."""
-    if shutil.which("java") is None:
-        raise TaskError("Java is not installed: no `java` on PATH", ddb.JAVA_FIX)
+    ddb.require_java()  # before a download that would be of no use
     installation = ensure_installed(directory)
     return ddb.start(installation.dir, ddb.free_port(), in_memory=True)
 

@@ -63,17 +63,16 @@ def local_endpoint(start: Path) -> tuple[str, str]:
     if explicit:
         return explicit.rstrip("/"), "DYNAMODB_ENDPOINT"
     from tight.tasks import dynamodb_local
-    from tight.tasks.config import CONFIG_FILE, load_config
+    from tight.tasks.config import CONFIG_FILE, app_root_above, load_config
     from tight.tasks.errors import TaskError
 
-    here = start.resolve()
-    for folder in (here, *here.parents):
-        if (folder / CONFIG_FILE).is_file():
-            try:
-                port = load_config(folder).dynamo_db_port
-            except TaskError as exc:
-                raise TargetError(exc.problem, exc.fix or f"fix {folder / CONFIG_FILE}") from exc
-            return f"http://{dynamodb_local.HOST}:{port}", f"{CONFIG_FILE} dynamo_db.port"
+    folder = app_root_above(start)
+    if folder is not None:
+        try:
+            port = load_config(folder).dynamo_db_port
+        except TaskError as exc:
+            raise TargetError(exc.problem, exc.fix or f"fix {folder / CONFIG_FILE}") from exc
+        return f"http://{dynamodb_local.HOST}:{port}", f"{CONFIG_FILE} dynamo_db.port"
     return f"http://{dynamodb_local.HOST}:8000", "the default port; no tight.yml found"
 
 

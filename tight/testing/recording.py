@@ -23,6 +23,7 @@ from typing import Any, NoReturn
 
 from placebo.pill import FakeHttpResponse, Pill
 
+from tight.core.flags import parse_flag
 from tight.testing import serializer
 
 RECORDINGS_DIR = "placebos"
@@ -39,8 +40,6 @@ _active: list[Recording] = []
 _staged: dict[Path, str] = {}  # files (expectations) written only if the test passes
 _claims: dict[Path, str] = {}  # recording folder -> the test that recorded it in this run
 current_test = ""  # node id of the running test (set by the plugin)
-_TRUE = ("1", "true", "yes", "on", "local")
-_FALSE = ("", "0", "false", "no", "off")
 
 
 class PlaybackError(AssertionError):
@@ -61,12 +60,11 @@ def record_kind() -> str | None:
     if isinstance(value, bool):
         return "local" if value else None
     value = value.strip().lower()
-    if value in _FALSE:
-        return None
-    if value == "aws":
-        return "aws"
-    if value in _TRUE:
-        return "local"
+    if value in ("aws", "local"):
+        return value
+    flag = parse_flag(value) if value else False
+    if flag is not None:
+        return "local" if flag else None
     raise ValueError(
         f"{RECORD_ENV}={value!r} is not understood: use 1 (record against DynamoDB Local), "
         "aws (record against real AWS), or 0"

@@ -11,10 +11,10 @@ import os
 import threading
 from typing import Any
 
+from tight.core.flags import is_true
 from tight.providers.aws.clients import boto3_client
 
 DEFAULT_LOCAL_ENDPOINT = "http://127.0.0.1:8000"
-TRUE_VALUES = frozenset({"true", "1", "yes", "on"})
 
 _lock = threading.RLock()
 _engine: Any = None
@@ -30,7 +30,7 @@ def use_local_db(environ: dict[str, str] | None = None) -> bool:
     env = os.environ if environ is None else environ
     if env.get("DYNAMODB_ENDPOINT", "").strip():
         return True
-    return env.get("USE_LOCAL_DB", "").strip().lower() in TRUE_VALUES
+    return is_true(env.get("USE_LOCAL_DB"))
 
 
 def local_endpoint(environ: dict[str, str] | None = None) -> str:

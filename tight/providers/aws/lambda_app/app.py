@@ -16,6 +16,7 @@ import keyword
 import os
 import sys
 
+from tight.core.flags import parse_flag
 from tight.providers.aws.controllers import lambda_proxy_event
 from tight.providers.aws.controllers.response import error_response
 
@@ -211,8 +212,7 @@ def gc_deferral_wanted(root: str) -> bool:
             for line in config:
                 key, _, value = line.partition(":")
                 if key == DEFER_GC_KEY:
-                    value = value.split("#", 1)[0].strip().strip("'\"").lower()
-                    return value not in ("false", "no", "off")
+                    return parse_flag(value.split("#", 1)[0].strip().strip("'\"")) is not False
     except OSError:
         pass
     return True
