@@ -28,10 +28,6 @@ SEED_APP_INIT = textwrap.dedent(
     sys.path = [os.path.join(here, "../")] + sys.path
     """
 )
-# What templates/app generates: the seed's lines, then the alias that lets the seed's
-# `from app.vendored.tight...` work while tight is only pip-installed (not yet vendored).
-GENERATED_APP_INIT = SEED_APP_INIT + "import tight.vendored_alias\ntight.vendored_alias.install()\n"
-SEED_APP_INDEX = "from app.vendored.tight.providers.aws.lambda_app import app as app\napp.run()\n"
 
 
 @dataclass
@@ -99,14 +95,17 @@ class AppOnDisk:
 
 
 @pytest.fixture
-def make_app(tmp_path: Path) -> Callable[..., AppOnDisk]:
-    """An app laid out as the seed's generator does (tight itself not vendored)."""
+def make_app(tmp_path: Path, generated: Path) -> Callable[..., AppOnDisk]:
+    """An app laid out as templates/app generates it (tight itself not vendored): its
+    app/__init__.py and app_index.py are the rendered template's unless a test passes its own."""
 
     def build(
         controllers: dict[str, str] | None = None,
-        index: str = SEED_APP_INDEX,
-        init: str = GENERATED_APP_INIT,
+        index: str | None = None,
+        init: str | None = None,
     ) -> AppOnDisk:
+        index = (generated / "app_index.py").read_text() if index is None else index
+        init = (generated / "app" / "__init__.py").read_text() if init is None else init
         root = tmp_path / "my_service"
         (root / "app" / "functions").mkdir(parents=True)
         (root / "app" / "vendored").mkdir()

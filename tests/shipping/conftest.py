@@ -23,8 +23,9 @@ from pathlib import Path
 
 import pytest
 
+from tests import generated_app
+
 REPO = Path(__file__).resolve().parents[2]
-TEMPLATES = REPO / "templates"
 WHEEL_CACHE = REPO / ".cache" / "shipping-wheels"
 CACHED = ("setuptools>=64", "wheel", "boto3")
 
@@ -236,15 +237,7 @@ def offline_pip(monkeypatch: pytest.MonkeyPatch, wheelhouse: Path, wheel_cache: 
 def render_app(parent: Path, name: str = "shipping_app") -> Path:
     """A fresh app from templates/app (its requirements point at this checkout), plus
     three controllers and two table schemas written as a user would."""
-    from cookiecutter.main import cookiecutter
-
-    cookiecutter(
-        str(TEMPLATES / "app"),
-        no_input=True,
-        output_dir=str(parent),
-        extra_context={"app_name": name, "tight_source": str(REPO)},
-    )
-    app = parent / name
+    app = generated_app.render(parent, name)
     for function, code in {
         "hello": HELLO,
         "uses_vendored": USES_VENDORED,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from tests.testkit.harness import Project
@@ -12,25 +14,6 @@ APP_FILES = {
     "tight.yml": "name: kit-app\n",
     "env.dist.yml": "CI: False\nSTAGE: dev\n",
     "conftest.py": "from tight.core.test_helpers import *  # noqa: F403  (the seed's line)\n",
-    "app_index.py": """
-        from app.vendored.tight.providers.aws.lambda_app import app as app
-
-        app.run()
-    """,
-    "app/__init__.py": """
-        import os
-        import sys
-
-        here = os.path.dirname(os.path.realpath(__file__))
-        for folder in ("vendored", "lib", "models", "serializers", os.pardir):
-            path = os.path.normpath(os.path.join(here, folder))
-            if path not in sys.path:
-                sys.path.insert(0, path)
-
-        from tight.vendored_alias import install as _alias_tight  # as the app template does
-
-        _alias_tight(__name__ + ".vendored.tight")
-    """,
     "app/vendored/.gitkeep": "",
     "app/functions/__init__.py": "",
     "app/functions/hello/__init__.py": "",
@@ -133,26 +116,35 @@ def test_get_method(app, dynamo_db_session):
 """  # noqa: E501  (the seed's generated test, verbatim)
 
 
-def _app(project: Project) -> Project:
+GENERATED_FILES = ("app_index.py", "app/__init__.py")  # rendered from templates/app
+
+
+def _app(project: Project, generated: Path) -> Project:
     for path, text in APP_FILES.items():
         project.write(path, text)
+    for path in GENERATED_FILES:
+        project.write(path, (generated / path).read_text())
     return project
 
 
-def test_fixtures_in_an_app(project: Project) -> None:
-    _app(project).write("tests/test_fixtures.py", FIXTURE_TESTS)
+def test_fixtures_in_an_app(project: Project, generated: Path) -> None:
+    _app(project, generated).write("tests/test_fixtures.py", FIXTURE_TESTS)
     run = project.pytest(env={"AWS_PROFILE": "someone", "AWS_ACCESS_KEY_ID": "real-looking"})
     run.assert_outcomes(passed=10)
 
 
-def test_the_shell_environment_wins_over_env_dist(project: Project) -> None:
-    _app(project).write("tests/test_fixtures.py", FIXTURE_TESTS)
+def test_the_shell_environment_wins_over_env_dist(project: Project, generated: Path) -> None:
+    _app(project, generated).write("tests/test_fixtures.py", FIXTURE_TESTS)
     run = project.pytest("-k", "every_event", env={"STAGE": "prod"})
     run.assert_outcomes(passed=4)
 
 
-def test_the_seeds_generated_test_records_then_replays(project: Project, database: str) -> None:
-    _app(project).write("tests/functions/integration/hello/test_integration_hello.py", SEED_TEST)
+def test_the_seeds_generated_test_records_then_replays(
+    project: Project, database: str, generated: Path
+) -> None:
+    _app(project, generated).write(
+        "tests/functions/integration/hello/test_integration_hello.py", SEED_TEST
+    )
     folder = project.root / "tests" / "functions" / "integration" / "hello"
 
     missing = project.pytest()
@@ -181,8 +173,10 @@ def test_no_app_is_a_clear_failure(project: Project) -> None:
     assert "found no app_index.py or tight.yml" in run.stdout
 
 
-def test_a_bad_controller_folder_fails_the_tests_with_the_fix(project: Project) -> None:
-    _app(project).write("tests/test_fixtures.py", FIXTURE_TESTS)
+def test_a_bad_controller_folder_fails_the_tests_with_the_fix(
+    project: Project, generated: Path
+) -> None:
+    _app(project, generated).write("tests/test_fixtures.py", FIXTURE_TESTS)
     project.write("app/functions/my-orders/handler.py", "")  # Lambda could never reach it
     run = project.pytest("-k", "principal_id")
     run.assert_outcomes(errors=1)  # the `app` fixture fails: reported as a setup error

@@ -15,6 +15,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from tight.tasks.errors import TaskError
+
 LOCAL = "local"
 AWS = "aws"
 KINDS = (LOCAL, AWS)
@@ -22,13 +24,9 @@ AWS_OPT_IN = "--tight-record=aws"
 _AWS_HOST_SUFFIXES = (".amazonaws.com", ".amazonaws.com.cn", ".api.aws")
 
 
-class TargetError(Exception):
-    """Recording cannot start; `message` says why and `fix` what to do."""
-
-    def __init__(self, message: str, fix: str) -> None:
-        super().__init__(f"{message}\nfix: {fix}")
-        self.message = message
-        self.fix = fix
+class TargetError(TaskError):
+    """Recording cannot start; `problem` says why and `fix` what to do (shown as TaskError's
+    `error:`/`fix:` lines)."""
 
 
 @dataclass(frozen=True)
@@ -64,7 +62,6 @@ def local_endpoint(start: Path) -> tuple[str, str]:
         return explicit.rstrip("/"), "DYNAMODB_ENDPOINT"
     from tight.tasks import dynamodb_local
     from tight.tasks.config import CONFIG_FILE, app_root_above, load_config
-    from tight.tasks.errors import TaskError
 
     folder = app_root_above(start)
     if folder is not None:
