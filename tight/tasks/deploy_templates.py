@@ -21,7 +21,7 @@ import yaml
 from invoke import Context, task
 
 from tight.tasks.artifact import build_artifact
-from tight.tasks.config import AppConfig, load_config
+from tight.tasks.config import AppConfig, env_str, load_config
 from tight.tasks.env import read_dist
 from tight.tasks.errors import TaskError
 from tight.tasks.files import write_atomic
@@ -119,12 +119,6 @@ def logical_id(name: str, suffix: str) -> str:
     if not base or not base[0].isalpha():
         base = "T" + base
     return base + suffix
-
-
-def _env_value(value: Any) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return "" if value is None else str(value)
 
 
 def load_functions(config: AppConfig) -> list[Function]:
@@ -228,7 +222,7 @@ def check_environment(environment: dict[str, Any]) -> None:
             "not a mapping or a list (environment variables are strings)",
             "write the value as one string, e.g. JSON in quotes, and parse it in the code",
         )
-    size = sum(len(k.encode()) + len(_env_value(v).encode()) for k, v in environment.items())
+    size = sum(len(k.encode()) + len(env_str(v).encode()) for k, v in environment.items())
     if size > LAMBDA_ENV_LIMIT:
         raise TaskError(
             f"the function's environment variables total {size} bytes, over Lambda's "
@@ -276,7 +270,7 @@ def load_tables(config: AppConfig) -> list[Table]:
 def load_stack(config: AppConfig, code: str) -> Stack:
     dist = read_dist(config.root)
     check_environment({**dist, "NAME": config.name, "STAGE": dist.get("STAGE") or "dev"})
-    environment = {key: _env_value(value) for key, value in sorted(dist.items())}
+    environment = {key: env_str(value) for key, value in sorted(dist.items())}
     stage = environment.pop("STAGE", "") or "dev"
     environment.pop("NAME", None)
     return Stack(
