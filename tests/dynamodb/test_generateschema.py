@@ -171,6 +171,7 @@ def test_provisioned_gsi_throughput(make_app) -> None:
     assert "BillingMode" not in props
 
 
+@pytest.mark.slow  # cfn-lint in a subprocess, on three templates
 def test_every_generated_file_passes_cfn_lint(make_app, tmp_path: Path) -> None:
     app = make_app(
         models={"Account": ACCOUNT_MODEL, "Order": ORDER_MODEL, "Event": PROVISIONED_GSI_MODEL}
