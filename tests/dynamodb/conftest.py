@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.generated_app import model_source
+
 # The `dynamodb_local` fixture comes from Tight's pytest plugin: importing it here as well
 # would give this folder a second session-scoped DynamoDB Local.
 from tight.testing.dynamodb_local import ensure_installed
@@ -18,27 +20,6 @@ os.environ.setdefault("AWS_EC2_METADATA_DISABLED", "true")
 
 REPO = Path(__file__).resolve().parents[2]
 INVOKE = Path(sys.executable).with_name("invoke")  # the venv running these tests
-
-ACCOUNT_MODEL = """\
-from flywheel import Model, Field, Engine
-import os
-
-# DynamoDB Model
-class Account(Model):
-    __metadata__ = {
-        '_name': '%s-%s-accounts' % (os.environ['NAME'], os.environ['STAGE']),
-        'throughput': {
-            'read': 1,
-            'write': 1
-        }
-    }
-
-    id = Field(type=str, hash_key=True)
-
-    # Constructor
-    def __init__(self, id):
-        self.id = id
-"""
 
 AppFactory = Callable[..., Path]
 
@@ -65,7 +46,7 @@ def make_app(tmp_path: Path) -> AppFactory:
         (root / "tasks.py").write_text("from tight.tasks import ns\n")
         (root / "app" / "__init__.py").write_text("")
         (root / "app" / "models" / "__init__.py").write_text("")
-        for file_name, source in (models or {"Account": ACCOUNT_MODEL}).items():
+        for file_name, source in (models or {"Account": model_source()}).items():
             path = root / "app" / "models" / f"{file_name}.py"
             path.write_text(textwrap.dedent(source))
         if installed:

@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import ACCOUNT_MODEL, INVOKE
+from conftest import INVOKE
 
+from tests.generated_app import model_source
 from tight.tasks.errors import TaskError
 from tight.tasks.schema import build_schemas, short_table_name
 
@@ -83,7 +84,7 @@ def test_seed_account_equals_seed_accounts_yml(make_app) -> None:
 
 
 def test_same_input_same_bytes_and_unchanged_file_untouched(make_app) -> None:
-    app = make_app(models={"Account": ACCOUNT_MODEL, "Order": ORDER_MODEL})
+    app = make_app(models={"Account": model_source(), "Order": ORDER_MODEL})
     assert generate(app).returncode == 0
     files = sorted((app / "schemas" / "dynamo").iterdir())
     before = {p.name: (p.read_bytes(), p.stat().st_mtime_ns) for p in files}
@@ -174,7 +175,7 @@ def test_provisioned_gsi_throughput(make_app) -> None:
 @pytest.mark.slow  # cfn-lint in a subprocess, on three templates
 def test_every_generated_file_passes_cfn_lint(make_app, tmp_path: Path) -> None:
     app = make_app(
-        models={"Account": ACCOUNT_MODEL, "Order": ORDER_MODEL, "Event": PROVISIONED_GSI_MODEL}
+        models={"Account": model_source(), "Order": ORDER_MODEL, "Event": PROVISIONED_GSI_MODEL}
     )
     assert generate(app).returncode == 0
     generated = sorted((app / "schemas" / "dynamo").glob("*.yml"))
@@ -197,7 +198,7 @@ def test_every_generated_file_passes_cfn_lint(make_app, tmp_path: Path) -> None:
 
 def test_broken_model_writes_nothing(make_app) -> None:
     broken = "import os\nTABLE = os.environ['NOPE']\n"
-    app = make_app(models={"Account": ACCOUNT_MODEL, "Zbroken": broken})
+    app = make_app(models={"Account": model_source(), "Zbroken": broken})
     result = generate(app)
     assert result.returncode != 0
     assert "app/models/Zbroken.py failed to import: KeyError: 'NOPE'" in result.stderr
