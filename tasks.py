@@ -79,15 +79,25 @@ def lint(c):
     c.run(f"{sys.executable} -m ruff format --check .", pty=False)
 
 
-@task(help={"k": "only tests matching this pytest -k expression", "quick": "skip the lint"})
+QUICK_LOOP = "not slow and not dynamodb_local"
+
+
+@task(
+    help={
+        "k": "only tests matching this pytest -k expression",
+        "quick": f"the quick loop: only -m {QUICK_LOOP!r}, no lint, no Java or browser needed",
+    }
+)
 def test(c, k="", quick=False):
     """Every test: lint, then pytest with Java and DynamoDB Local provisioned first."""
+    selection = f" -k {k!r}" if k else ""
+    if quick:
+        c.run(f"{sys.executable} -m pytest -m {QUICK_LOOP!r}{selection}", pty=False)
+        return
     _ensure_java()
     _ensure_chromium()
     os.environ["TIGHT_DYNAMODB_LOCAL_DIR"] = str(_ensure_dynamodb_local())
-    if not quick:
-        lint(c)
-    selection = f" -k {k!r}" if k else ""
+    lint(c)
     c.run(f"{sys.executable} -m pytest{selection}", pty=False)
 
 
