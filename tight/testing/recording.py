@@ -23,6 +23,7 @@ from typing import Any, NoReturn
 
 from placebo.pill import FakeHttpResponse, Pill
 
+from tight.tasks.files import TEMP_PREFIX
 from tight.testing import serializer
 
 RECORDINGS_DIR = "placebos"
@@ -198,7 +199,7 @@ class Recording:
         if mode == "record":
             self.folder.parent.mkdir(parents=True, exist_ok=True)
             self.temp_dir = Path(
-                tempfile.mkdtemp(prefix=f".{name}.recording-", dir=self.folder.parent)
+                tempfile.mkdtemp(prefix=f"{TEMP_PREFIX}{name}.recording-", dir=self.folder.parent)
             )
             self.pill.attach(session, str(self.temp_dir))
             self.pill.record()
