@@ -28,7 +28,7 @@ SEED_APP_INIT = textwrap.dedent(
     sys.path = [os.path.join(here, "../")] + sys.path
     """
 )
-# What templates/app generates: the seed's lines, then the alias that lets the seed's
+# What templates/app generates: the original Tight's lines, then the alias that lets its
 # `from app.vendored.tight...` work while tight is only pip-installed (not yet vendored).
 GENERATED_APP_INIT = SEED_APP_INIT + "import tight.vendored_alias\ntight.vendored_alias.install()\n"
 SEED_APP_INDEX = "from app.vendored.tight.providers.aws.lambda_app import app as app\napp.run()\n"
@@ -100,7 +100,7 @@ class AppOnDisk:
 
 @pytest.fixture
 def make_app(tmp_path: Path) -> Callable[..., AppOnDisk]:
-    """An app laid out as the seed's generator does (tight itself not vendored)."""
+    """An app laid out as the original Tight's generator does (tight itself not vendored)."""
 
     def build(
         controllers: dict[str, str] | None = None,

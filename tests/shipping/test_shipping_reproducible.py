@@ -1,5 +1,5 @@
 """Two clones vendoring one app ship the same bytes; files Tight writes are readable by others;
-a killed run's leftovers are ignored by git (issue 10, item 4)."""
+a killed run's leftovers are ignored by git."""
 
 from __future__ import annotations
 

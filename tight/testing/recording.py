@@ -1,6 +1,6 @@
 """Record and replay the AWS calls of one test with placebo, strictly.
 
-`playback(__file__, session, name)` keeps the seed's call shape. Recordings live in
+`playback(__file__, session, name)` keeps the original Tight's call shape. Recordings live in
 `placebos/<name>/` beside the test file. In record mode (`pytest --tight-record` or
 `TIGHT_RECORD=1`) the calls go to the real endpoint and are written to a temporary folder that
 replaces the old recording only when the test passes, so a re-record never appends to stale
@@ -435,7 +435,7 @@ def playback(test_file: str, session: Any, name: str) -> Recording:
 
 
 def record(test_file: str, session: Any, name: str) -> Recording:
-    """Always record (the seed's explicit form), to the checked target: in a playback run
+    """Always record (the original Tight's explicit form), to the checked target: in a playback run
     that is DynamoDB Local, whose endpoint this test then uses."""
     target = ensure_target()
     saved: dict[str, str | None] = {}
