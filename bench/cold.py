@@ -1,7 +1,7 @@
 """Cold start and peak memory: a fresh `python -I -S -B` imports a variant and answers one GET.
 
 Two clocks: the whole process's CPU time (user + system) minus that of a baseline process that
-imports nothing (the issue's "minus `python -c pass`"; the baseline runs the same child script,
+imports nothing (cold start minus `python -c pass`; the baseline runs the same child script,
 so the script's own cost cancels out), and the CPU time of the import + first event measured
 inside the process, which leaves out interpreter start-up and shutdown. CPU time, because on
 a shared machine wall-clock time mostly measures the neighbours (it is kept in the JSON).

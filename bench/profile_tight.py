@@ -3,7 +3,7 @@
 Times each layer of a warm call from the inside out (the user's function alone, the caller
 that passes it keyword arguments, `dispatch`, the `app_index` controller) next to the bare
 handler, so the difference between two rows is what that layer costs; then prints a cProfile
-of the whole warm path. For the lead optimising the runtime, not for the README.
+of the whole warm path. A tool for whoever optimises the runtime; its output is not a report.
 """
 
 from __future__ import annotations

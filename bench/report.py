@@ -1,8 +1,8 @@
 """Turn measurements into the Markdown report (tables + targets) and a JSON record.
 
-Ratios are always to the bare handler. The targets are the issue's; the report says whether
-each is met and never fails the run over a missed one: timing is the benchmark's business,
-not a test's.
+Ratios are always to the bare handler. The targets are Tight's performance goals (set in
+`targets()` below); the report says whether each is met and never fails the run over a missed
+one: timing is the benchmark's business, not a test's.
 """
 
 from __future__ import annotations
@@ -111,7 +111,7 @@ def cold_detail_table(m: Measurements) -> str:
 
 
 def targets(m: Measurements) -> list[tuple[str, str, bool]]:
-    """(target, measured, met) for each of the issue's targets, for Tight."""
+    """(target, measured, met) for each of Tight's performance targets."""
     bare_cold = m.cold["bare-1"]
     tight = [v for v in m.variants if v.side == "tight"]
     checks: list[tuple[str, str, bool]] = []

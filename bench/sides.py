@@ -13,7 +13,8 @@ from bench.errors import BenchError
 from bench.shipped import REPO_ROOT
 
 # Tight's app_index.py and app/__init__.py are read from the app template, so the benchmark
-# measures what a generated app contains (the seed's entry line, tight vendored in app/vendored).
+# measures what a generated app contains (the original Tight's entry line, tight vendored in
+# app/vendored).
 APP_TEMPLATE = REPO_ROOT / "templates" / "app" / "{{cookiecutter.__folder}}"
 TEMPLATE_FILES = ("app_index.py", "app/__init__.py", "app/functions/__init__.py")
 
@@ -31,7 +32,7 @@ def _template_file(relative: str) -> str:
     return text
 
 
-# The seed's Overview handler, with POST echoing the body Tight has already parsed.
+# The original Tight's Overview handler, with POST echoing the body Tight has already parsed.
 TIGHT_HANDLER = """\
 import tight.providers.aws.controllers.lambda_proxy_event as lambda_proxy
 

@@ -1,7 +1,7 @@
 """Tight: a microframework for REST services on AWS Lambda.
 
 Importing `tight` costs nothing: the runtime modules are imported by name when used.
-The seed's entry line `from app.vendored.tight... import app` imports this package under a
+The original Tight's entry line `from app.vendored.tight... import app` imports this package under a
 second name; `tight.vendored_alias` makes every such name resolve to the one canonical `tight`
 modules, so handlers that `import tight...` share the same controller registry.
 """

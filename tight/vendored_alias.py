@@ -1,11 +1,11 @@
 """Make `app.vendored.tight.X` and `tight.X` the same module objects.
 
-The seed's `app_index.py` imports `app.vendored.tight.providers.aws.lambda_app`, while handlers
-import `tight.providers...`. Python would load the files twice, with two separate controller
-registries. `install(alias)` puts a finder first on `sys.meta_path` that answers `alias` and
-every `alias.<sub>` with the canonical `tight` / `tight.<sub>` module. The generated
-`app/__init__.py` installs it (so the seed's line works whether tight is vendored or only
-pip-installed); `tight/__init__.py` installs it too when it is itself imported under an alias.
+The original Tight's `app_index.py` imports `app.vendored.tight.providers.aws.lambda_app`,
+while handlers import `tight.providers...`. Python would load the files twice, with two separate
+controller registries. `install(alias)` puts a finder first on `sys.meta_path` that answers
+`alias` and every `alias.<sub>` with the canonical `tight` / `tight.<sub>` module. The generated
+`app/__init__.py` installs it (so the original Tight's line works whether tight is vendored or
+only pip-installed); `tight/__init__.py` installs it too when it is itself imported under an alias.
 """
 
 import importlib

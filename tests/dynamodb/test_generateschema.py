@@ -13,7 +13,7 @@ from tests.generated_app import model_source
 from tight.tasks.errors import TaskError
 from tight.tasks.schema import build_schemas, short_table_name
 
-# Verbatim from the seed's documentation (tight dynamo generateschema).
+# Verbatim from the original Tight's documentation (tight dynamo generateschema).
 SEED_ACCOUNTS_YML = """\
 Properties:
   AttributeDefinitions:
@@ -80,7 +80,7 @@ def test_seed_account_equals_seed_accounts_yml(make_app) -> None:
     assert "schemas/dynamo/accounts.yml" in result.stdout
     written = (app / "schemas" / "dynamo" / "accounts.yml").read_bytes()
     assert written == SEED_ACCOUNTS_YML.encode()
-    assert len(written) == 265  # the seed's `ls` shows 265B
+    assert len(written) == 265  # the original Tight's `ls` shows 265B
 
 
 def test_same_input_same_bytes_and_unchanged_file_untouched(make_app) -> None:

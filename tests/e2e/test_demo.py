@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import socket
 import zipfile
+from http import HTTPStatus
 from urllib.parse import urlparse
 
 import pytest
@@ -94,6 +95,19 @@ def test_artifact_answers_under_the_real_lambda_runtime_loop(demo, version):
     for answer in answers.values():
         assert answer["headers"]["Access-Control-Allow-Origin"] == "*"
         assert "isBase64Encoded" not in answer or answer["isBase64Encoded"] is False
+        proxy_keys = set(answer) - {"request"}  # `request` is the demo's label, not an answer key
+        if version == "v1":  # API Gateway answers 502 to any other key
+            assert proxy_keys <= {
+                "statusCode",
+                "headers",
+                "multiValueHeaders",
+                "body",
+                "isBase64Encoded",
+            }
+        if version == "alb":  # what the ELB guide requires of a Lambda target
+            phrase = HTTPStatus(answer["statusCode"]).phrase
+            assert answer["statusDescription"] == f"{answer['statusCode']} {phrase}"
+            assert answer["isBase64Encoded"] is False
 
 
 def test_nothing_left_running(demo):

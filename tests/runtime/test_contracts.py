@@ -1,4 +1,4 @@
-"""AWS's event contracts, one rule at a time (issue 11): ALB, REST keys, methods, media types,
+"""AWS's event contracts, one rule at a time: ALB, REST keys, methods, media types,
 who is calling, query and cookie helpers. The corpus test runs every sample; these pin details."""
 
 from __future__ import annotations

@@ -1,3 +1,5 @@
+"""The logger: message and fields in text and JSON, level filtering, root handlers untouched."""
+
 from __future__ import annotations
 
 import json

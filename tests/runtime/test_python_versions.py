@@ -1,4 +1,4 @@
-"""The seed's Overview, with tight vendored, on every Python Lambda runs: 3.10 to 3.13."""
+"""The original Tight's Overview, with tight vendored, on every Python Lambda runs: 3.10 to 3.13."""
 
 from __future__ import annotations
 

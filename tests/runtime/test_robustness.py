@@ -1,4 +1,4 @@
-"""Faults the red team found in the runtime (issue 10): each answered clearly, none escapes."""
+"""Hostile or broken input to the runtime: each fault is answered clearly, none escapes."""
 
 from __future__ import annotations
 

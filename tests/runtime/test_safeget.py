@@ -1,3 +1,5 @@
+"""`safeget` walks dicts and lists; falsy values come back as they are, anything missing as None."""
+
 from __future__ import annotations
 
 import pytest
@@ -20,7 +22,7 @@ EVENT = {
         (("requestContext", "authorizer", "claims", "sub"), "u1"),
         (("multiValueHeaders", "Accept", 1), "b"),
         (("multiValueHeaders", "Accept", -1), "b"),
-        (("count",), 0),  # the seed returned {} here
+        (("count",), 0),  # the original Tight returned {} here
         (("flag",), False),
         (("empty",), ""),
         (("none",), None),

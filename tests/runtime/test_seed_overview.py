@@ -1,4 +1,4 @@
-"""The seed's Overview handler and app_index.py, verbatim, answer every method."""
+"""The original Tight's Overview handler and app_index.py, verbatim, answer every method."""
 
 from __future__ import annotations
 
@@ -74,6 +74,7 @@ def test_seed_overview_every_method(make_app, event, context, method, version):
 def test_seed_expectation_file_body(make_app, context):
     index = make_app({"my_controller": SEED_OVERVIEW_HANDLER}).import_index()
     answer = index.my_controller({"httpMethod": "GET"}, context)
-    # tests/functions/integration/my_controller/expectations/test_get_method.yml in the seed:
+    # The original Tight's
+    # tests/functions/integration/my_controller/expectations/test_get_method.yml:
     assert answer["body"] == '{"hello":"world"}'
     assert json.loads(answer["body"]) == {"hello": "world"}

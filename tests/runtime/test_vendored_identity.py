@@ -1,4 +1,4 @@
-"""The seed's `from app.vendored.tight... import app` with tight vendored: one `tight` only."""
+"""The original Tight's `from app.vendored.tight... import app`, tight vendored: one `tight`."""
 
 from __future__ import annotations
 

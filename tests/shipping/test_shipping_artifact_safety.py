@@ -1,5 +1,5 @@
 """`invoke artifact` never ships a secret through a link, never drops code silently, and
-names what it cannot pack (issue 10, items 2 and 3)."""
+names what it cannot pack."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
-"""Bad input and a hostile machine get `error:`/`fix:` and a non-zero exit, never a traceback
-(issue 10, item 3): a read-only app, broken tight.yml values, huge env values, non-UTF-8
+"""Bad input and a hostile machine get `error:`/`fix:` and a non-zero exit, never a traceback:
+a read-only app, broken tight.yml values, huge env values, non-UTF-8
 files, over-long names, bad function settings."""
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
 """Two clones vendoring one app ship the same bytes; files Tight writes are readable by others;
-a killed run's leftovers are ignored by git (issue 10, item 4)."""
+a killed run's leftovers are ignored by git."""
 
 from __future__ import annotations
 
@@ -74,6 +74,9 @@ def test_killed_run_leftovers_are_ignored_by_git(app: Path) -> None:
         f"{TEMP_PREFIX}env.yml-x1y2z3",
         f"schemas/dynamo/{TEMP_PREFIX}accounts.yml-abc",
         ".tight-generate-q1w2e3/out/x.py",
+        f"{TEMP_PREFIX}dynamo_db.install-abc/DynamoDBLocal.jar",
+        f"{TEMP_PREFIX}dynamo_db.old-42-DynamoDBLocal_lib/x.so",
+        f"tests/functions/integration/x/placebos/{TEMP_PREFIX}test_get.recording-1/a.json",
     ]
     subprocess.run(["git", "init", "-q"], cwd=app, check=True)
     clean = subprocess.run(

@@ -1,5 +1,4 @@
-"""requirements-vendor.txt read for Lambda's Python, not this one: markers, `-r`, `--hash`
-(issue 10, item 4)."""
+"""requirements-vendor.txt read for Lambda's Python, not this one: markers, `-r`, `--hash`."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 """`invoke template` refuses, before building anything, what Lambda or API Gateway would refuse
-at deploy time (issue 10, items 3 and 4): bad timeout/memory, two functions on one path,
+at deploy time: bad timeout/memory, two functions on one path,
 reserved or oversized environment variables."""
 
 from __future__ import annotations

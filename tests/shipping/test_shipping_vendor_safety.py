@@ -1,4 +1,4 @@
-"""`invoke pip-install` never deletes what it did not write (issue 10, item 1).
+"""`invoke pip-install` never deletes what it did not write.
 
 These run before pip: a refused vendor_dir must never reach pip, so `pip` here fails the
 test if it is called.

@@ -1,4 +1,4 @@
-"""templates/app renders the seed's anatomy, and its files do what the seed says they do."""
+"""templates/app renders the original Tight's anatomy; its files do what its docs say they do."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""templates/function generates code that is right by default (issue 9, section 4).
+"""templates/function generates code that is right by default.
 
 A new function answers only what the user wrote: an unwritten method is 405 with `Allow`, as
 in a real API, and OPTIONS stays the automatic CORS preflight. The original Tight's stubs stay

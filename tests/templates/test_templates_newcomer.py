@@ -1,4 +1,4 @@
-"""The newcomer's path, for real (issue 9, section 3): from a git URL to a zip that answers.
+"""The newcomer's path, for real: from a git URL to a zip that answers.
 
 Nothing here comes from the project's own venv. The checkout under test is served by
 `git daemon` on 127.0.0.1; cookiecutter runs from a venv that holds only cookiecutter; the

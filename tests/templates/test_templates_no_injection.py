@@ -1,4 +1,4 @@
-"""No user-controlled value is evaluated as a template (issue 10, item 3).
+"""No user-controlled value is evaluated as a template.
 
 cookiecutter renders every context value as unsandboxed Jinja. `invoke generate-function` and
 `generate-model` used to pass the app folder's name as `app_name`, so a folder named

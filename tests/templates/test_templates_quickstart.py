@@ -1,5 +1,6 @@
-"""The seed's Quickstart, for real: new app, `invoke generate-function`, `pytest` -> 2 passed,
-offline and without AWS credentials; plus what happens when the user gets something wrong."""
+"""The original Tight's Quickstart, for real: new app, `invoke generate-function`, `pytest` ->
+2 passed, offline and without AWS credentials; plus what happens when the user gets something
+wrong."""
 
 from __future__ import annotations
 
@@ -48,7 +49,7 @@ def test_quickstart_generates_a_function_whose_tests_pass_offline(new_app: Path,
 
 
 def test_generated_integration_test_can_fail(new_app: Path, env) -> None:
-    """The seed's generated test could not fail; this one notices a changed response."""
+    """The original Tight's generated test could not fail; this one notices a changed response."""
     assert invoke(new_app, env, "generate-function", "my_function").returncode == 0
     handler = new_app / "app/functions/my_function/handler.py"
     handler.write_text(handler.read_text().replace("'world'", "'there'"))

@@ -1,4 +1,4 @@
-"""A rendered app installs the Tight its templates came from (issue 9, sections 1 and 2).
+"""A rendered app installs the Tight its templates came from.
 
 From a git URL: that repository pinned to the exact commit; from a local checkout: that
 folder; an explicit `tight_source` wins. Nothing can resolve to PyPI's unrelated `tight`.

@@ -23,7 +23,7 @@ APP_FILES = {
         import tight.providers.aws.controllers.lambda_proxy_event as lambda_proxy
         from tight.providers.aws.clients import boto3_client
 
-        BUILT_ON = boto3_client.session()  # a client made at import time, as the seed did
+        BUILT_ON = boto3_client.session()  # a client made at import time, as the original Tight did
 
 
         @lambda_proxy.get
@@ -113,7 +113,7 @@ def test_get_method(app, dynamo_db_session):
     expected_response = expected_response_body(here, 'expectations/test_get_method.yml', actual_response)
     assert actual_response['statusCode'] == 200, 'The response statusCode is 200'
     assert actual_response_body == expected_response, 'Expected response body matches the actual response body.'
-"""  # noqa: E501  (the seed's generated test, verbatim)
+"""  # noqa: E501  (the original Tight's generated test, verbatim)
 
 
 GENERATED_FILES = ("app_index.py", "app/__init__.py")  # rendered from templates/app

@@ -62,7 +62,7 @@ def _app(project: Project, port: int) -> None:
     project.write("tight.yml", f"name: kit-app\ndynamo_db:\n  port: {port}\n")
 
 
-# --------------------------------------------------------------------------- item 4: target
+# ------------------------------------------------------------------------------------ target
 
 
 def test_record_without_dynamodb_local_is_refused_and_names_rundb(project: Project) -> None:
@@ -183,7 +183,7 @@ def test_recording_against_aws_without_credentials_is_refused(project: Project) 
     assert "--tight-record=aws needs AWS credentials" in run.stderr
 
 
-# --------------------------------------------------------------------------- item 5: names
+# ------------------------------------------------------------------------------------- names
 
 NAMED_TEST = """
 from tight.core.test_helpers import playback
@@ -245,7 +245,7 @@ def test_two_tests_recording_one_name_in_a_run_are_caught(project: Project, data
     assert "already recorded" in run.stdout and "test_twice.py::test_same " in run.stdout
 
 
-# --------------------------------------------------------------------------- item 6: failure
+# ----------------------------------------------------------------------------------- failure
 
 EXPECTING_TEST = """
 import os

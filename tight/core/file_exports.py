@@ -1,4 +1,4 @@
-"""Packages whose every `X.py` defines `X` (the seed's app/models and app/serializers).
+"""Packages whose every `X.py` defines `X` (the original Tight's app/models and app/serializers).
 
 `from app.models import Account` then works for every `Account.py` in the folder, importing
 only the file asked for, on first use: a cold start pays for no model it does not touch.

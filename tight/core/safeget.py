@@ -4,8 +4,8 @@
 def safeget(dct: object, *keys: object) -> object:
     """Walk `dct` through `keys` (dict keys and list/tuple indexes); None if any step is missing.
 
-    Falsy values are returned as they are: `safeget({'n': 0}, 'n') == 0`. (The seed turned a
-    falsy value into `{}`, so `0`, `''` and `False` could not be read.)
+    Falsy values are returned as they are: `safeget({'n': 0}, 'n') == 0`. (The original Tight
+    turned a falsy value into `{}`, so `0`, `''` and `False` could not be read.)
     """
     value = dct
     for key in keys:

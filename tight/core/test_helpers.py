@@ -1,8 +1,8 @@
 """Tight's pytest plugin: fixtures, placebo record/playback and stored expectations.
 
 Loaded automatically through the `pytest11` entry point of the `tight` distribution, so an
-app's `conftest.py` needs nothing; the seed's `from tight.core.test_helpers import *` still
-works and brings the helpers below. Default mode replays recordings; `pytest --tight-record`
+app's `conftest.py` needs nothing; the original Tight's `from tight.core.test_helpers import *`
+still works and brings the helpers below. Default mode replays recordings; `pytest --tight-record`
 (or `TIGHT_RECORD=1`) records them against DynamoDB Local, and writes expectations, instead;
 `pytest --tight-record=aws` (or `TIGHT_RECORD=aws`) records against real AWS, naming the
 account and region first. The target is checked before any test runs.

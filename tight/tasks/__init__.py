@@ -29,7 +29,7 @@ TASK_MODULES: tuple[str, ...] = (
 
 
 def build_namespace() -> Collection:
-    """A flat collection (`invoke rundb`, not `invoke db.rundb`), as the seed's CLI had."""
+    """A flat collection (`invoke rundb`, not `invoke db.rundb`), as the original Tight's CLI."""
     from invoke import Collection, Task
 
     namespace = Collection()

@@ -1,7 +1,7 @@
 """`invoke installdb` and `invoke rundb`: the official DynamoDB Local for an app.
 
-`rundb` keeps data between runs (the seed wiped it on every start; `--reset` still does),
-waits until the database answers before creating tables (the seed raced the JVM), and
+`rundb` keeps data between runs (the original Tight wiped it on every start; `--reset` still does),
+waits until the database answers before creating tables (the original Tight raced the JVM), and
 stops the JVM cleanly on Ctrl-C.
 """
 

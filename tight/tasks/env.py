@@ -72,7 +72,7 @@ def merge_env(config: AppConfig, environ: Mapping[str, str] | None = None) -> di
 
 
 def flow(values: Mapping[str, Any]) -> str:
-    """`{CI: false, NAME: my-service, STAGE: dev}`, as the seed prints it."""
+    """`{CI: false, NAME: my-service, STAGE: dev}`, as the original Tight prints it."""
     return yaml.safe_dump(dict(values), default_flow_style=True, width=10_000).strip()
 
 

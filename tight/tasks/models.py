@@ -67,7 +67,7 @@ def _import_model_module(root: Path, path: Path) -> Any:
     name = f"app.models.{path.stem}"
     try:
         if (root / "app" / "__init__.py").is_file():
-            importlib.import_module("app")  # the seed's app/__init__.py sets up sys.path
+            importlib.import_module("app")  # the original Tight's app/__init__.py sets up sys.path
         return importlib.import_module(name)
     except (Exception, SystemExit) as exc:
         hint = "fix the error in that file"

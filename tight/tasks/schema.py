@@ -129,7 +129,7 @@ def _projection(index: Any) -> dict[str, Any]:
 
 
 def to_yaml(resource: dict[str, Any]) -> str:
-    """The seed's style: block mappings, flow style for the innermost ones, sorted keys."""
+    """The original Tight's style: block mappings, innermost ones in flow style, sorted keys."""
     return yaml.safe_dump(resource, default_flow_style=None, sort_keys=True, width=1000)
 
 

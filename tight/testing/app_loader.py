@@ -1,6 +1,6 @@
 """Find the Tight app a test belongs to and import its `app_index` module, fresh per test.
 
-Handlers often build clients at import time (the seed's `db = dynamo_db.connect()`). A
+Handlers often build clients at import time (the original Tight's `db = dynamo_db.connect()`). A
 module imported during an earlier test would keep a client on that test's Session, which
 the next test's recording cannot see. Re-importing the app's own modules for every test
 gives each recording a fresh set of clients; vendored and installed packages are kept.

@@ -1,11 +1,11 @@
 """Expected responses stored beside a test as YAML, written once and compared forever.
 
 `expected_response_body(here, 'expectations/x.yml', actual_response)`: in record mode it
-stages the response (`body`, `headers`, `statusCode`, as the seed's files look), written
+stages the response (`body`, `headers`, `statusCode`, as the original Tight's files look), written
 only when the test passes, like the recording beside it, and returns its body; in playback
 it returns the stored body, parsed from JSON, so `assert actual_body == expected` compares
 Python values. A missing file fails the test
-instead of returning None (the seed's version did, so its generated test could not fail).
+instead of returning None (the original Tight's version did, so its generated test could not fail).
 """
 
 from __future__ import annotations
@@ -50,7 +50,7 @@ def load_expectation(path: Path) -> dict[str, Any]:
 
 
 def expectation_text(response: Mapping[str, Any]) -> str:
-    """The response in the seed's layout (body kept as JSON text)."""
+    """The response in the original Tight's layout (body kept as JSON text)."""
     data = dict(response)
     if not isinstance(data["body"], (str, type(None))):
         data["body"] = json.dumps(data["body"], separators=(",", ":"))

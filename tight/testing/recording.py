@@ -1,6 +1,6 @@
 """Record and replay the AWS calls of one test with placebo, strictly.
 
-`playback(__file__, session, name)` keeps the seed's call shape. Recordings live in
+`playback(__file__, session, name)` keeps the original Tight's call shape. Recordings live in
 `placebos/<name>/` beside the test file. In record mode (`pytest --tight-record` or
 `TIGHT_RECORD=1`) the calls go to the real endpoint and are written to a temporary folder that
 replaces the old recording only when the test passes, so a re-record never appends to stale
@@ -24,6 +24,7 @@ from typing import Any, NoReturn
 from placebo.pill import FakeHttpResponse, Pill
 
 from tight.core.flags import parse_flag
+from tight.tasks.files import TEMP_PREFIX
 from tight.testing import serializer
 
 RECORDINGS_DIR = "placebos"
@@ -196,7 +197,7 @@ class Recording:
         if mode == "record":
             self.folder.parent.mkdir(parents=True, exist_ok=True)
             self.temp_dir = Path(
-                tempfile.mkdtemp(prefix=f".{name}.recording-", dir=self.folder.parent)
+                tempfile.mkdtemp(prefix=f"{TEMP_PREFIX}{name}.recording-", dir=self.folder.parent)
             )
             self.pill.attach(session, str(self.temp_dir))
             self.pill.record()
@@ -432,7 +433,7 @@ def playback(test_file: str, session: Any, name: str) -> Recording:
 
 
 def record(test_file: str, session: Any, name: str) -> Recording:
-    """Always record (the seed's explicit form), to the checked target: in a playback run
+    """Always record (the original Tight's explicit form), to the checked target: in a playback run
     that is DynamoDB Local, whose endpoint this test then uses."""
     target = ensure_target()
     saved: dict[str, str | None] = {}
