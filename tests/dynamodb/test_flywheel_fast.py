@@ -210,3 +210,28 @@ def test_models_that_override_flywheel_plumbing_keep_flywheel_code() -> None:
     assert note.label == "ann:t"
     with pytest.raises(AttributeError):
         note.owner = "bob"
+
+
+class Plain(Model):
+    __metadata__ = {"_name": "fast-plain"}
+
+    id = Field(hash_key=True)
+    title = Field()
+
+
+class PlainWithComposite(Plain):
+    __metadata__ = {"_name": "fast-plain-composite"}
+
+    slug = Composite("id", "title", merge=lambda id, title: f"{id}-{title}")
+
+
+def test_attribute_reads_skip_the_hook_only_without_composite_fields() -> None:
+    plain = Plain("p1")
+    plain.title = "t"
+    assert type(plain).__dict__["__getattribute__"] is object.__getattribute__
+    assert (plain.id, plain.title, plain.meta_ is Plain.meta_) == ("p1", "t", True)
+    child = PlainWithComposite("p2")
+    child.title = "x"
+    assert child.slug == "p2-x"  # the subclass keeps flywheel's hook for its composite field
+    assert type(child).__dict__["__getattribute__"] is ModelClass.__dict__["__getattribute__"]
+    assert Note("ann", 1).label == "ann:None"

@@ -43,6 +43,9 @@ HOOKS = (
 """What a model class must inherit from flywheel's Model, untouched, to take the fast path."""
 
 _SENTINEL = object()
+_OBJECT_GETATTR = object.__getattribute__
+_settled: set[type] = set()
+"""Model classes whose `__getattribute__` `_settle_getattribute` set."""
 _plain_classes: dict[type, bool] = {}
 _LOG = logging.getLogger("flywheel.models")
 
@@ -55,7 +58,11 @@ def _model() -> type:
 
 def is_plain(cls: type) -> bool:
     """True when `cls` inherits flywheel's model plumbing (HOOKS) from Model itself and
-    nothing but `object` follows Model in its MRO; cached per class."""
+    nothing but `object` follows Model in its MRO; cached per class.
+
+    Every model class passes here before its first instance exists (`__new__`,
+    `ddb_load_`), which is when `_settle_getattribute` gives it its attribute hook.
+    """
     known = _plain_classes.get(cls)
     if known is not None:
         return known
@@ -65,11 +72,27 @@ def is_plain(cls: type) -> bool:
     if plain:
         for name in HOOKS:
             owner = next((k for k in mro if name in k.__dict__), None)
-            if owner is not None and owner is not model and owner is not object:
+            ours = name == "__getattribute__" and owner in _settled
+            if owner is not None and owner is not model and owner is not object and not ours:
                 plain = False
                 break
+    if model in mro and cls is not model:
+        _settle_getattribute(cls, model)
     _plain_classes[cls] = plain
     return plain
+
+
+def _settle_getattribute(cls: type, model: type) -> None:
+    """flywheel reads every attribute of every model through a Python-level hook, only to
+    build composite fields on the fly. A model class without composite fields gets
+    `object.__getattribute__` (the hook's own result for such a class, at C speed); one with
+    composite fields keeps the hook. Only classes that inherit the hook are touched."""
+    owner = next(k for k in cls.__mro__ if "__getattribute__" in k.__dict__)
+    if owner is not model and owner not in _settled:
+        return  # the model defines its own hook: leave it alone
+    composite = any(field.composite for field in cls.meta_.fields.values())
+    cls.__getattribute__ = model.__dict__["__getattribute__"] if composite else _OBJECT_GETATTR
+    _settled.add(cls)
 
 
 def _cache_of(cls: type, state: dict[str, Any]) -> dict[str, Any]:
@@ -238,7 +261,10 @@ def engine_save(self: Any, items: Any, overwrite: Any = None) -> None:
     key_names = list(cls.meta_.pk_dict(items, ddb_dump=True))
     if any("__" in name for name in key_names):
         return ORIGINALS["engine_save"](self, items, overwrite)
-    items.pre_save_(self)
+    state = items.__dict__
+    state["__engine__"] = self  # flywheel's pre_save_: remember the engine, validate
+    for field in cls.meta_.fields.values():
+        field.validate(items)
     dynamo = self.dynamo
     data = {name: field.ddb_dump(getattr(items, name)) for name, field in cls.meta_.fields.items()}
     keywords = {
@@ -258,5 +284,8 @@ def engine_save(self: Any, items: Any, overwrite: Any = None) -> None:
         ReturnValues="NONE",
         **keywords,
     )
-    items.post_save_()
+    state["_persisted"] = True  # flywheel's post_save_: persisted, clean, cache reset
+    state["__dirty__"] = set()
+    state["__incrs__"] = {}
+    state["__cache__"] = _cache_of(cls, state)
     return None
