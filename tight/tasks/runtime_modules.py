@@ -25,6 +25,7 @@ RUNTIME_MODULES = (
     "tight.providers.aws.clients.boto3_client",
     "tight.providers.aws.clients.dynamo_db",
     "tight.providers.aws.clients.flywheel_compat",
+    "tight.providers.aws.clients.flywheel_fast",
     "tight.providers.aws.controllers",
     "tight.providers.aws.controllers.lambda_proxy_event",
     "tight.providers.aws.controllers.request",

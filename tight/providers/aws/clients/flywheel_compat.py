@@ -6,7 +6,8 @@ deprecated since 3.12). The replacement does exact Decimal arithmetic from the e
 microsecond is lost to float rounding, and returns timezone-aware UTC datetimes
 (`naive=True` fields keep getting naive UTC ones, as flywheel documents).
 Where Tight already patches flywheel it also reads a single key with GetItem (flywheel sends
-a BatchGetItem even for one key: more work per call in botocore and DynamoDB alike).
+a BatchGetItem even for one key: more work per call in botocore and DynamoDB alike) and
+installs the cheaper model plumbing of `flywheel_fast` (same models, same requests).
 """
 
 from __future__ import annotations
@@ -14,6 +15,8 @@ from __future__ import annotations
 import datetime
 from decimal import ROUND_HALF_EVEN, Decimal
 from typing import Any
+
+from tight.providers.aws.clients import flywheel_fast
 
 EPOCH = datetime.datetime(1970, 1, 1, tzinfo=datetime.timezone.utc)
 _MARK = "_tight_compat_patched"
@@ -65,6 +68,8 @@ def _engine_get(
     if pkeys is not None:
         return ORIGINALS["engine_get"](self, model, pkeys, consistent, **kwargs)
     key = model.meta_.pk_dict(scope=kwargs)
+    if flywheel_fast.is_plain(model):
+        return flywheel_fast.engine_get_one(self, model, key, consistent)
     table = model.meta_.ddb_tablename(self.namespace)
     item = self.dynamo.get_item2(table, key, consistent=consistent)
     return model.ddb_load_(self, item) if item else None
@@ -91,8 +96,8 @@ _object_getattribute = object.__getattribute__
 
 def apply() -> bool:
     """Patch DateTimeType (dump + load), DateType (load), Engine.get (a single key reads
-    with GetItem) and Model.__getattribute__ (same result, cheaper) once; True if it patched
-    now."""
+    with GetItem), Model.__getattribute__ (same result, cheaper) and flywheel_fast's paths
+    once; True if it patched now."""
     from flywheel.engine import Engine
     from flywheel.fields import types
     from flywheel.models import Model
@@ -111,6 +116,7 @@ def apply() -> bool:
     types.DateType.ddb_load = _date_ddb_load
     Engine.get = _engine_get
     Model.__getattribute__ = _model_getattribute
+    flywheel_fast.apply(Model, Engine)
     setattr(types.DateTimeType, _MARK, True)
     return True
 
