@@ -95,6 +95,9 @@ class Forwarder:
         if upstream is None:  # not listening yet (starting) or gone: like a refused port
             client.close()
             return
+        for end in (client, upstream):  # no Nagle: a small request would wait ~40 ms for an ACK
+            with contextlib.suppress(OSError):
+                end.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         back = threading.Thread(target=_pump, args=(upstream, client), daemon=True)
         back.start()
         _pump(client, upstream)
