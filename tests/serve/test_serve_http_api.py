@@ -39,7 +39,7 @@ def test_every_method_arrives_as_a_v2_event(server: Served, method: str) -> None
     assert event["rawPath"] == "/echo"
     assert event["requestContext"]["http"]["method"] == method
     assert event["requestContext"]["http"]["path"] == "/echo"
-    assert event["requestContext"]["stage"] == "dev"  # STAGE, as for REST
+    assert event["requestContext"]["stage"] == "$default"  # the deployed HttpApi's stage
     assert "httpMethod" not in event and "multiValueHeaders" not in event
     assert event["body"] == {"n": 1}
     assert headers["Apigw-Requestid"] == event["requestContext"]["requestId"]

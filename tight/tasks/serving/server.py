@@ -81,8 +81,10 @@ class LocalApi:
         if found is None:
             return gateway.not_found(api), "no route"
         function = found.function
-        build = gateway.rest_v1_event if api == "rest" else gateway.http_v2_event
-        event = build(request, found, self.settings.stage)
+        if api == "rest":
+            event = gateway.rest_v1_event(request, found, self.settings.stage)
+        else:  # `invoke template` deploys an HTTP API with its `$default` stage
+            event = gateway.http_v2_event(request, found, "$default")
         context = LambdaContext(
             function_name=f"{self.config.name}-{self.settings.stage}-{function.name}",
             memory_limit_in_mb=function.memory,
