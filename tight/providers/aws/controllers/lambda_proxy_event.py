@@ -235,7 +235,7 @@ def dispatch(routes: "dict[str, _Route]", event: dict, context: object) -> objec
     """
     try:
         method = event["httpMethod"]
-        request_context = event.get("requestContext")
+        request_context = event["requestContext"]
     except (KeyError, TypeError, IndexError, AttributeError):
         method = request_context = None
     if (
@@ -257,16 +257,25 @@ def dispatch(routes: "dict[str, _Route]", event: dict, context: object) -> objec
             return _unrouted(routes, source, method, event, context)
         # handler_event(event): the handler's own top level and maps
         copy = event.copy()
-        headers = copy.get("headers")
+        if request_context is not None:  # API Gateway REST sends these keys, None when empty
+            try:
+                headers = copy["headers"]
+                query = copy["queryStringParameters"]
+                path = copy["pathParameters"]
+                body = copy["body"]
+            except KeyError:  # a hand-written event
+                request_context = None
+        if request_context is None:
+            headers = copy.get("headers")
+            query = copy.get("queryStringParameters")
+            path = copy.get("pathParameters")
+            body = copy.get("body")
         if headers:
             copy["headers"] = headers = headers.copy()
-        value = copy.get("queryStringParameters")
-        if value:
-            copy["queryStringParameters"] = value.copy()
-        value = copy.get("pathParameters")
-        if value:
-            copy["pathParameters"] = value.copy()
-        body = copy.get("body")
+        if query:
+            copy["queryStringParameters"] = query.copy()
+        if path:
+            copy["pathParameters"] = path.copy()
         if body and type(body) is not dict:  # parse_body(event, body), its common case first
             if (
                 type(body) is str
@@ -286,14 +295,14 @@ def dispatch(routes: "dict[str, _Route]", event: dict, context: object) -> objec
         if kind == _ALL:
             if request_context is None or "authorizer" in request_context:
                 principal = principal_id(copy)
-            else:  # principal_id(event) without an authorizer: IAM's identity.userArn
-                principal = request_context.get("identity")
-                if type(principal) is dict:
-                    principal = principal.get("userArn")
-                    if not principal or type(principal) is not str:
-                        principal = None
+            else:  # principal_id(event) when no authorizer ran: usually None, found fast
+                try:
+                    principal = request_context["identity"]["userArn"]
+                except Exception:
+                    principal = principal_id(copy)
                 else:
-                    principal = None
+                    if principal is not None:  # an IAM caller's ARN, or an odd value
+                        principal = principal_id(copy)
             result = function(event=copy, context=context, principal_id=principal)
         elif kind == _EVENT_CONTEXT:
             result = function(event=copy, context=context)
