@@ -199,7 +199,7 @@ head = _register("HEAD")
 
 
 def _give_module_a_handler(module_name: str) -> None:
-    """Add `handler(event, context)` to the controller module, as the seed's modules had,
+    """Add `handler(event, context)` to the controller module, as the original Tight's modules had,
     so `app/functions/x/handler.handler` also works as a plain Lambda handler string."""
     module = sys.modules.get(module_name)
     if module is None or hasattr(module, "handler"):
