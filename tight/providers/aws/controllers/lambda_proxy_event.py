@@ -250,7 +250,7 @@ def dispatch(routes: "dict[str, _Route]", event: dict, context: object) -> objec
         source = REST
     else:  # ALB, HTTP API v2, Function URL, hand-written events, or not a request at all
         source, method = classify(event)
-        request_context = None
+        request_context = None  # from here: set only on the REST fast path
     slot = _get_slot()  # request_state.set_context(context), inlined
     if slot is None or slot[0] != get_ident():
         slot = _own_slot()
