@@ -12,6 +12,7 @@ it unchanged. Dispatch is one dict lookup on the request method; what a handler 
 """
 
 import sys
+from _thread import get_ident
 
 from tight.core import request_state
 from tight.providers.aws.controllers.request import (
@@ -20,10 +21,13 @@ from tight.providers.aws.controllers.request import (
     REST,
     BadRequest,
     UnsupportedEventError,
+    _scan_json,
     classify,
     cookies,
     handler_event,
     header,
+    parse_body,
+    parse_json,
     principal_id,
     query_param,
     query_params,
@@ -33,6 +37,8 @@ from tight.providers.aws.controllers.response import (
     HttpExitException,
     InvalidResponse,
     Response,
+    _encode_chunks,
+    _json_headers,
     error_response,
     exit_with_response,
     for_source,
@@ -41,8 +47,9 @@ from tight.providers.aws.controllers.response import (
     to_proxy_response,
 )
 
-_set_context = request_state.set_context
-_reset_context = request_state.reset_context
+_get_slot = request_state.get_slot
+_own_slot = request_state.own_slot
+_join = "".join
 
 __all__ = [
     "ACCEPTED_EVENTS",
@@ -77,8 +84,8 @@ if TYPE_CHECKING:
     from collections.abc import Callable
 
     Caller = Callable[[dict, object], object]
-# module name -> {HTTP method -> caller(event, context)}
-_routes: "dict[str, dict[str, Caller]]" = {}
+# module name -> {HTTP method -> _Route}
+_routes: "dict[str, dict[str, _Route]]" = {}
 
 
 def _accepted_kwargs(func: "Callable") -> frozenset[str]:
@@ -100,9 +107,47 @@ def _accepted_kwargs(func: "Callable") -> frozenset[str]:
     return frozenset(names) & frozenset(_HANDLER_KWARGS)
 
 
-def _make_caller(func: "Callable") -> "Caller":
-    """A `caller(event, context)` passing `func` exactly the keyword arguments it accepts."""
+# How dispatch calls a handler, read once at decoration from what it accepts. The original
+# Tight's handlers take `*args, **kwargs`, i.e. everything: dispatch calls that shape and the
+# next two itself, so the warm path has no wrapper frame; any other shape gets a caller.
+_ALL = 0  # event, context and principal_id
+_EVENT_CONTEXT = 1
+_EVENT = 2
+_OTHER = 3  # some other subset: `function` is a keyword-passing caller(event, context)
+
+
+class _Route:
+    """One method of a controller: how dispatch calls `function` (`kind`), and `caller`.
+
+    Calling it as `caller(event, context)` passes the handler what it accepts, as the routing
+    tables' values always could be called (bench/profile_tight.py times that layer).
+    """
+
+    __slots__ = ("caller", "function", "kind")
+
+    def __init__(self, kind: int, function: "Callable", caller: "Caller") -> None:
+        self.kind = kind
+        self.function = function
+        self.caller = caller
+
+    def __call__(self, event: dict, context: object) -> object:
+        return self.caller(event, context)
+
+
+def _make_route(func: "Callable") -> _Route:
     accepted = _accepted_kwargs(func)
+    caller = _make_caller(func, accepted)
+    if accepted == {"event", "context", "principal_id"}:
+        return _Route(_ALL, func, caller)
+    if accepted == {"event", "context"}:
+        return _Route(_EVENT_CONTEXT, func, caller)
+    if accepted == {"event"}:
+        return _Route(_EVENT, func, caller)
+    return _Route(_OTHER, caller, caller)
+
+
+def _make_caller(func: "Callable", accepted: frozenset[str]) -> "Caller":
+    """A `caller(event, context)` passing `func` exactly the keyword arguments it accepts."""
     if accepted == {"event", "context", "principal_id"}:
         return lambda event, context: func(
             event=event, context=context, principal_id=principal_id(event)
@@ -131,10 +176,11 @@ def _make_caller(func: "Callable") -> "Caller":
 def _register(method: str) -> "Callable[[Callable], Callable]":
     def decorator(func: "Callable") -> "Callable":
         module_name = getattr(func, "__module__", None) or "__main__"
-        caller = _make_caller(func)
+        route = _make_route(func)
+        caller = route.caller
         caller.__module__ = module_name
         caller.__qualname__ = getattr(func, "__qualname__", repr(func))
-        _routes.setdefault(module_name, {})[method] = caller
+        _routes.setdefault(module_name, {})[method] = route
         _give_module_a_handler(module_name)
         return func
 
@@ -153,7 +199,7 @@ head = _register("HEAD")
 
 
 def _give_module_a_handler(module_name: str) -> None:
-    """Add `handler(event, context)` to the controller module, as the seed's modules had,
+    """Add `handler(event, context)` to the controller module, as the original Tight's modules had,
     so `app/functions/x/handler.handler` also works as a plain Lambda handler string."""
     module = sys.modules.get(module_name)
     if module is None or hasattr(module, "handler"):
@@ -167,12 +213,12 @@ def _give_module_a_handler(module_name: str) -> None:
     module.handler = handler  # type: ignore[attr-defined]
 
 
-def routes_for(module_name: str) -> "dict[str, Caller] | None":
+def routes_for(module_name: str) -> "dict[str, _Route] | None":
     """The routing table of a controller module, or None if it registered no handler."""
     table = _routes.get(module_name)
     if table is None:  # handlers defined in submodules of the controller's package
         package = module_name.rpartition(".")[0] + "."
-        merged: dict[str, Caller] = {}
+        merged: dict[str, _Route] = {}
         for name, other in _routes.items():
             if name.startswith(package):
                 merged.update(other)
@@ -180,16 +226,17 @@ def routes_for(module_name: str) -> "dict[str, Caller] | None":
     return table
 
 
-def dispatch(routes: "dict[str, Caller]", event: dict, context: object) -> object:
+def dispatch(routes: "dict[str, _Route]", event: dict, context: object) -> object:
     """Answer one event with the controller's handler for its method.
 
     Raises UnsupportedEventError for an event that is not an HTTP request (an authorizer,
     WebSocket, Bedrock agent or VPC Lattice event): that is a wiring mistake, not a request.
-    The REST v1 path is written out here (not in helpers) because it is the warm path.
+    The REST v1 path is written out here, helpers inlined, because it is the warm path: each
+    inlined step says which helper holds the general case, and every other case goes there.
     """
     try:
         method = event["httpMethod"]
-        request_context = event.get("requestContext")
+        request_context = event["requestContext"]
     except (KeyError, TypeError, IndexError, AttributeError):
         method = request_context = None
     if (
@@ -203,28 +250,82 @@ def dispatch(routes: "dict[str, Caller]", event: dict, context: object) -> objec
         source = REST
     else:  # ALB, HTTP API v2, Function URL, hand-written events, or not a request at all
         source, method = classify(event)
-    token = _set_context(context)
+        request_context = None  # from here: set only on the REST fast path
+    slot = _get_slot()  # request_state.set_context(context), inlined
+    if slot is None or slot[0] != get_ident():
+        slot = _own_slot()
+    previous = slot[1]
+    slot[1] = context
     try:
-        caller = routes.get(method)
-        if caller is None:
+        route = routes.get(method)
+        if route is None:
             return _unrouted(routes, source, method, event, context)
-        body = event.get("body")
-        if body and type(body) is not dict:
-            event = with_parsed_body(event, body)
-        else:  # handler_event(event), inlined: the handler's own top level and maps
-            event = event.copy()
-            value = event.get("headers")
-            if value:
-                event["headers"] = value.copy()
-            value = event.get("queryStringParameters")
-            if value:
-                event["queryStringParameters"] = value.copy()
-            value = event.get("pathParameters")
-            if value:
-                event["pathParameters"] = value.copy()
-        result = caller(event, context)
+        # handler_event(event): the handler's own top level and maps
+        copy = event.copy()
+        if request_context is not None:  # API Gateway REST sends these keys, None when empty
+            try:
+                headers = copy["headers"]
+                query = copy["queryStringParameters"]
+                path = copy["pathParameters"]
+                body = copy["body"]
+            except KeyError:  # a hand-written event
+                request_context = None
+        if request_context is None:
+            headers = copy.get("headers")
+            query = copy.get("queryStringParameters")
+            path = copy.get("pathParameters")
+            body = copy.get("body")
+        if headers:
+            copy["headers"] = headers = headers.copy()
+        if query:
+            copy["queryStringParameters"] = query.copy()
+        if path:
+            copy["pathParameters"] = path.copy()
+        if body and type(body) is not dict:  # parse_body(event, body), its common case first
+            if (
+                type(body) is str
+                and type(headers) is dict
+                and headers.get("Content-Type") == "application/json"
+                and copy.get("isBase64Encoded") is not True
+            ):
+                try:
+                    parsed, end = _scan_json(body, 0)
+                except (StopIteration, ValueError, RecursionError):
+                    end = -1
+                copy["body"] = parsed if end == len(body) else parse_json(body)
+            else:
+                copy["body"] = parse_body(copy, body)
+        kind = route.kind
+        function = route.function
+        if kind == _ALL:
+            if request_context is None or "authorizer" in request_context:
+                principal = principal_id(copy)
+            else:  # principal_id(event) when no authorizer ran: usually None, found fast
+                try:
+                    principal = request_context["identity"]["userArn"]
+                except Exception:
+                    principal = principal_id(copy)
+                else:
+                    if principal is not None:  # an IAM caller's ARN, or an odd value
+                        principal = principal_id(copy)
+            result = function(event=copy, context=context, principal_id=principal)
+        elif kind == _EVENT_CONTEXT:
+            result = function(event=copy, context=context)
+        elif kind == _EVENT:
+            result = function(event=copy)
+        else:
+            result = function(copy, context)
         if type(result) is not dict:
             return _non_dict(result, routes, method, source)
+        body = result.get("body")
+        if type(body) is dict and len(result) == 2 and source is REST and method != "HEAD":
+            status = result.get("statusCode")  # to_proxy_response(result), its common case
+            if type(status) is int:
+                return {
+                    "statusCode": status,
+                    "headers": _json_headers.copy(),
+                    "body": _join(_encode_chunks(body, 0)),
+                }
         if method != "HEAD":
             return to_proxy_response(result, source)
         return _without_body(to_proxy_response(result, source))
@@ -235,22 +336,22 @@ def dispatch(routes: "dict[str, Caller]", event: dict, context: object) -> objec
     except Exception:
         return _internal_error(context, routes, method, source)
     finally:
-        _reset_context(token)
+        slot[1] = previous
 
 
 def _respond(
-    routes: "dict[str, Caller]", source: int, method: str, event: dict, context: object
+    routes: "dict[str, _Route]", source: int, method: str, event: dict, context: object
 ) -> object:
-    caller = routes.get(method)
+    route = routes.get(method)
     try:
-        if caller is None:
+        if route is None:
             return _unrouted(routes, source, method, event, context)
         body = event.get("body")
         if body and type(body) is not dict:
             event = with_parsed_body(event, body)
         else:
             event = handler_event(event)
-        result = caller(event, context)
+        result = route.caller(event, context)
         if type(result) is not dict:
             return _non_dict(result, routes, method, source)
         response = to_proxy_response(result, source)
@@ -264,7 +365,7 @@ def _respond(
 
 
 def _unrouted(
-    routes: "dict[str, Caller]", source: int, method: str, event: dict, context: object
+    routes: "dict[str, _Route]", source: int, method: str, event: dict, context: object
 ) -> object:
     """Lower-case methods, HEAD via GET, automatic CORS preflight, else 405 with Allow."""
     upper = method.upper()
@@ -311,22 +412,23 @@ def _with_method(event: dict, source: int, method: str) -> dict:
     }
 
 
-def _allow(routes: "dict[str, Caller]") -> str:
+def _allow(routes: "dict[str, _Route]") -> str:
     methods = {m for m in routes if m in METHODS} | {"OPTIONS"}
     if "GET" in methods:
         methods.add("HEAD")
     return ", ".join(m for m in METHODS if m in methods)
 
 
-def _handler_name(routes: "dict[str, Caller]", method: object) -> str:
-    caller = routes.get(method) if isinstance(method, str) else None
-    if caller is None:
-        caller = next(iter(routes.values()), None)
+def _handler_name(routes: "dict[str, _Route]", method: object) -> str:
+    route = routes.get(method) if isinstance(method, str) else None
+    if route is None:
+        caller = next((route.caller for route in routes.values()), None)
         return f"{getattr(caller, '__module__', '?')} ({method} request)"
+    caller = route.caller
     return f"{caller.__module__}.{caller.__qualname__} ({method} handler)"
 
 
-def _non_dict(result: object, routes: "dict[str, Caller]", method: object, source: int) -> dict:
+def _non_dict(result: object, routes: "dict[str, _Route]", method: object, source: int) -> dict:
     """None means "nothing to say": 204. Anything else that is not a dict is a handler bug."""
     if result is None:
         return for_source({"statusCode": 204, "headers": get_default_headers(), "body": ""}, source)
@@ -345,7 +447,7 @@ def _non_dict(result: object, routes: "dict[str, Caller]", method: object, sourc
 def _safe_proxy(
     exc: HttpExitException,
     context: object,
-    routes: "dict[str, Caller]",
+    routes: "dict[str, _Route]",
     method: object,
     source: int,
 ) -> dict:
@@ -356,7 +458,7 @@ def _safe_proxy(
 
 
 def _internal_error(
-    context: object, routes: "dict[str, Caller]", method: object, source: int
+    context: object, routes: "dict[str, _Route]", method: object, source: int
 ) -> dict:
     """500 with the request id; the traceback goes to the log once, never to the client."""
     request_id = _request_id(context)

@@ -11,7 +11,7 @@ from tight.providers.aws.controllers.request import ALB_MULTI, HTTP, REST
 
 TYPE_CHECKING = False  # not `typing.TYPE_CHECKING`: importing typing costs cold-start time
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Sequence
 
 DEFAULT_HEADERS: dict[str, str] = {"Access-Control-Allow-Origin": "*"}
 _default_headers: dict[str, str] = dict(DEFAULT_HEADERS)
@@ -87,10 +87,15 @@ def exit_with_response(
 
 
 def set_default_headers(headers: dict[str, str]) -> None:
-    """Replace the headers every response starts from (handler headers override them)."""
-    global _default_headers, _json_headers
-    _default_headers = {str(key): str(value) for key, value in headers.items()}
-    _json_headers = _with_json_type(_default_headers)
+    """Replace the headers every response starts from (handler headers override them).
+
+    Both dicts are changed in place: dispatch holds them from import, for its warm path.
+    """
+    fresh = {str(key): str(value) for key, value in headers.items()}
+    _default_headers.clear()
+    _default_headers.update(fresh)
+    _json_headers.clear()
+    _json_headers.update(_with_json_type(fresh))
 
 
 def _with_json_type(headers: dict[str, str]) -> dict[str, str]:
@@ -126,22 +131,27 @@ def _json_default(value: object) -> object:
     )
 
 
-def _compact_json_encoder() -> "Callable[[object], str]":
-    """Compact JSON (`{"hello":"world"}`) with one C encoder built once.
+def _compact_json_chunks() -> "Callable[[object, int], Sequence[str]]":
+    """`chunks(value, 0)`: compact JSON (`{"hello":"world"}`) in pieces, from one C encoder
+    built once; `"".join` them.
 
     `JSONEncoder.encode` rebuilds the C encoder on every call, which cost more than the
     encoding itself for typical bodies. A cyclic body raises RecursionError (still a 500).
     """
     make = getattr(json.encoder, "c_make_encoder", None)
     if make is None:  # an interpreter without the C accelerator
-        return json.JSONEncoder(separators=(",", ":"), default=_json_default).encode
+        encode = json.JSONEncoder(separators=(",", ":"), default=_json_default).encode
+        return lambda value, _indent_level: (encode(value),)
     escape = json.encoder.encode_basestring_ascii
     # markers, default, encoder, indent, key/item separators, sort_keys, skipkeys, allow_nan
-    chunks = make(None, _json_default, escape, None, ":", ",", False, False, True)
-    return lambda value: "".join(chunks(value, 0))
+    return make(None, _json_default, escape, None, ":", ",", False, False, True)
 
 
-_encode_json = _compact_json_encoder()
+_encode_chunks = _compact_json_chunks()  # dispatch's warm path joins them itself
+
+
+def _encode_json(value: object) -> str:
+    return "".join(_encode_chunks(value, 0))
 
 
 def encode_body(body: object) -> tuple[str, bool, bool]:
