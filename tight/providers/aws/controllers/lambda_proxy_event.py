@@ -12,7 +12,6 @@ it unchanged. Dispatch is one dict lookup on the request method; what a handler 
 """
 
 import sys
-from _thread import get_ident
 
 from tight.core import request_state
 from tight.providers.aws.controllers.request import (
@@ -47,8 +46,8 @@ from tight.providers.aws.controllers.response import (
     to_proxy_response,
 )
 
-_get_slot = request_state.get_slot
-_own_slot = request_state.own_slot
+_set_context = request_state.set_context
+_reset_context = request_state.reset_context
 _join = "".join
 
 __all__ = [
@@ -251,11 +250,7 @@ def dispatch(routes: "dict[str, _Route]", event: dict, context: object) -> objec
     else:  # ALB, HTTP API v2, Function URL, hand-written events, or not a request at all
         source, method = classify(event)
         request_context = None  # from here: set only on the REST fast path
-    slot = _get_slot()  # request_state.set_context(context), inlined
-    if slot is None or slot[0] != get_ident():
-        slot = _own_slot()
-    previous = slot[1]
-    slot[1] = context
+    token = _set_context(context)
     try:
         route = routes.get(method)
         if route is None:
@@ -336,7 +331,7 @@ def dispatch(routes: "dict[str, _Route]", event: dict, context: object) -> objec
     except Exception:
         return _internal_error(context, routes, method, source)
     finally:
-        slot[1] = previous
+        _reset_context(token)
 
 
 def _respond(
