@@ -44,7 +44,9 @@ def offline_env(home: Path, **extra: str) -> dict[str, str]:
     return env
 
 
-def run(args: list[str], cwd: Path, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+def run(
+    args: list[str], cwd: Path, env: dict[str, str], timeout: float = TIMEOUT
+) -> subprocess.CompletedProcess[str]:
     """Run a command; stdout and stderr together in `.stdout`, for messages in assertions."""
     return subprocess.run(
         args,
@@ -53,7 +55,7 @@ def run(args: list[str], cwd: Path, env: dict[str, str]) -> subprocess.Completed
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
-        timeout=TIMEOUT,
+        timeout=timeout,
         check=False,
     )
 

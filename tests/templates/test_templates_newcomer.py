@@ -29,6 +29,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.templates import helpers
 from tests.templates.helpers import REPO
 from tight.testing.events import make_event
 
@@ -43,16 +44,7 @@ _DROPPED = ("USE_LOCAL_DB", "NAME", "STAGE", "COOKIECUTTER_CONFIG")
 
 def run(args: list[str], cwd: Path, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
     started = time.monotonic()
-    result = subprocess.run(
-        args,
-        cwd=cwd,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        timeout=STEP_TIMEOUT,
-        check=False,
-    )
+    result = helpers.run(args, cwd, env, timeout=STEP_TIMEOUT)
     shown = " ".join(Path(a).name if os.sep in a and i == 0 else a for i, a in enumerate(args))
     print(f"[{time.monotonic() - started:6.1f} s] rc={result.returncode} {shown}")
     return result
