@@ -175,7 +175,8 @@ def install_dynamodb_local(demo: Demo) -> str:
 
 
 def start_database(demo: Demo) -> str:
-    from tight.tasks.dynamodb_local import free_port, list_tables
+    from tight.tasks.dynamodb_local.ports import free_port
+    from tight.tasks.dynamodb_local.running import list_tables
 
     port = free_port()
     log = demo.workdir / "rundb.log"

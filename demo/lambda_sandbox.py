@@ -135,7 +135,7 @@ def lambda_runtime_dir(target: Path) -> Path:
 
 
 def free_port() -> int:
-    from tight.tasks.dynamodb_local import free_port as pick
+    from tight.tasks.dynamodb_local.ports import free_port as pick
 
     return pick()
 
