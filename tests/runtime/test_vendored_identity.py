@@ -137,13 +137,15 @@ def test_generated_app_init_shares_one_tight(make_app, tmp_path, init, vendored)
     assert facts["tight_file"] == str(expected / "tight" / "__init__.py")
 
 
-@pytest.mark.parametrize("init", ["original Tight", *sorted(INITS)])
+# The original Tight's docs allowed emptying app/__init__.py: then only the vendored tight
+# itself can put its folder on sys.path for handlers' `import tight`.
+ORIGINAL_INITS = {"original Tight": SEED_APP_INIT, "original Tight, emptied": ""}
+
+
+@pytest.mark.parametrize("init", [*ORIGINAL_INITS, *sorted(INITS)])
 def test_vendored_only_shares_one_tight(make_app, tmp_path, init):
     """Lambda: only /var/task (the unzipped app, Tight in app/vendored) and the stdlib."""
-    app = make_app(
-        {"my_controller": SEED_OVERVIEW_HANDLER},
-        init=SEED_APP_INIT if init == "original Tight" else INITS[init],
-    )
+    app = make_app({"my_controller": SEED_OVERVIEW_HANDLER}, init={**ORIGINAL_INITS, **INITS}[init])
     shutil.copytree(Path(tight.__file__).parent, app.root / "app" / "vendored" / "tight")
     facts = run_layout(app.root, tmp_path / "no-site-packages")
     assert_one_tight(facts)
