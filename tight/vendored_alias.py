@@ -34,8 +34,8 @@ Models and serializers follow the same rule: `tight.core.file_exports` imports `
 its own top-level name, so `from app.models import Account` and the original Tight's
 `from Account import Account` give the same class.
 
-Cold start pays for this module (the standard library's `importlib.machinery`, which Lambda's
-runtime has already imported) and one failed name test per unrelated import.
+Cold start pays for this small module and `importlib.machinery` (Lambda's runtime has already
+imported `importlib`: it loads the handler module with it), then one string test per import.
 """
 
 import sys
