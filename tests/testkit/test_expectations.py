@@ -158,3 +158,14 @@ def test_a_failing_test_writes_no_expectation(tmp_path: Path, mode) -> None:
     assert (tmp_path / "x.yml").read_text() == "body: old\n"
     mode.finish(passed=True)  # nothing staged is left for a later test
     assert (tmp_path / "x.yml").read_text() == "body: old\n"
+
+
+def test_recording_an_expectation_needs_the_recording_fixture(tmp_path: Path) -> None:
+    run = lifecycle.RecordRun("local")
+    lifecycle.begin_run(run)
+    try:
+        with pytest.raises(pytest.fail.Exception, match=r"expected_response_body\(\) needs"):
+            expected_response_body(tmp_path, "x.yml", RESPONSE)
+    finally:
+        lifecycle.end_run(run)
+    assert not (tmp_path / "x.yml").exists()
