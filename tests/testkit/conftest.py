@@ -8,6 +8,7 @@ import botocore.endpoint  # noqa: F401
 import flywheel  # noqa: F401
 import pytest
 
+import tight.providers.aws.clients.dynamo_db  # noqa: F401
 from tests.testkit.harness import Project
 
 pytest_plugins = ["pytester"]
