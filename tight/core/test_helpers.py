@@ -61,12 +61,12 @@ __all__ = [
 
 def playback(test_file: str, session: Any, name: str) -> Recording:
     """Replay `placebos/<name>/` beside `test_file` for this test; record it in record mode."""
-    return lifecycle.test_for("playback").playback(name, test_file=test_file, session=session)
+    return lifecycle.require_test("playback").playback(name, test_file=test_file, session=session)
 
 
 def record(test_file: str, session: Any, name: str) -> Recording:
     """Always record `placebos/<name>/` (in a playback run: against DynamoDB Local)."""
-    return lifecycle.test_for("record").record(name, test_file=test_file, session=session)
+    return lifecycle.require_test("record").record(name, test_file=test_file, session=session)
 
 
 def is_record_mode() -> bool:

@@ -34,7 +34,7 @@ def expected_response_body(
                 f"cannot record {path}: the actual response must be a Lambda proxy response "
                 f"with a 'body', got {actual_response!r}"
             )
-        test = lifecycle.test_for("expected_response_body")
+        test = lifecycle.require_test("expected_response_body")
         test.stage_file(path, expectation_text(actual_response))
         return parse_body(actual_response["body"])
     return parse_body(load_expectation(path)["body"])

@@ -247,7 +247,7 @@ def active_run(value: str | bool | None = None) -> RecordRun:
     return current_run() or RecordRun.from_switch(value)
 
 
-def test_for(helper: str) -> AwsRecording:
+def require_test(helper: str) -> AwsRecording:
     """The running test's recording, or a failure naming the fixture `helper` needs."""
     test = current()
     if test is None:

@@ -1,12 +1,12 @@
 """One recording folder, recorded or replayed with placebo, strictly.
 
 Recordings live in `placebos/<name>/` beside the test file. In record mode (`pytest
---tight-record` or `TIGHT_RECORD=1`) the calls go to the real endpoint and are written to a temporary folder that
-replaces the old recording only when the test passes, so a re-record never appends to stale
-files and a failing run loses nothing. In playback, placebo's silent fallbacks become
-failures: a missing folder, or a call made more often than it was recorded, says what
-happened and how to record. When a folder is opened and closed is the test's
-`AwsRecording`'s business (tight.testing.lifecycle); this module holds no state.
+--tight-record` or `TIGHT_RECORD=1`) the calls go to the real endpoint and are written to a
+temporary folder that replaces the old recording only when the test passes, so a re-record never
+appends to stale files and a failing run loses nothing. In playback, placebo's silent fallbacks
+become failures: a missing folder, or a call made more often than it was recorded, says what
+happened and how to record. When a folder is opened and closed is the test's `AwsRecording`'s
+business (tight.testing.lifecycle); this module holds no state.
 """
 
 from __future__ import annotations
