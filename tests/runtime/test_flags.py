@@ -34,7 +34,7 @@ def test_every_reader_agrees(text: str, monkeypatch: pytest.MonkeyPatch) -> None
     flag = parse_flag(text)
     assert use_local_db({"USE_LOCAL_DB": text}) is (flag is True)
     assert coerce(text, False) == (text if flag is None else flag)
-    monkeypatch.setattr(recording, "_record_mode", text)
+    monkeypatch.setenv(recording.RECORD_ENV, text)
     if flag is None:
         with pytest.raises(ValueError, match="is not understood"):
             recording.record_kind()

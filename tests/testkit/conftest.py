@@ -2,19 +2,21 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
+# Imported before any inner run, so pytester's module snapshot keeps one copy of each.
+import boto3  # noqa: F401
+import botocore.endpoint  # noqa: F401
+import flywheel  # noqa: F401
 import pytest
 
+import tight.providers.aws.clients.dynamo_db  # noqa: F401
 from tests.testkit.harness import Project
+
+pytest_plugins = ["pytester"]
 
 
 @pytest.fixture
-def project(tmp_path: Path) -> Project:
-    root = tmp_path / "project"
-    root.mkdir()
-    (root / "pytest.ini").write_text("[pytest]\naddopts = -ra\n", encoding="utf-8")
-    return Project(root)
+def project(pytester: pytest.Pytester) -> Project:
+    return Project(pytester)
 
 
 @pytest.fixture

@@ -1,40 +1,27 @@
-"""Helpers for the test kit's own tests: run pytest on a scratch project in a subprocess.
+"""Helpers for the test kit's own tests: a scratch project run by pytest's `pytester`.
 
-A subprocess gives every run the plugin's real startup (entry point, options, env) and a
-fresh module state, exactly as a user's `pytest` / `pytest --tight-record` would.
+The runs are in this process (pytester's `runpytest`), each with its own config, plugin state
+and fresh test modules: the plugin keeps its state on the run and the test, never in module
+globals, so a run inside a test is as clean as a user's `pytest` / `pytest --tight-record`.
 """
 
 from __future__ import annotations
 
 import os
-import re
-import socket
-import subprocess
-import sys
 import textwrap
-from dataclasses import dataclass
 from pathlib import Path
 
-# Variables of the developer's shell that would change what the inner runs do.
+import pytest
+
+from tight.tasks.dynamodb_local.ports import free_port
+
+# Variables of the developer's shell (or of this session's DynamoDB Local fixture) that would
+# change what the inner runs do.
 _SCRUBBED_PREFIXES = ("AWS_", "TIGHT_RECORD", "DYNAMODB_ENDPOINT", "USE_LOCAL_DB", "PYTEST_")
 
-
-@dataclass
-class Run:
-    returncode: int
-    stdout: str
-    stderr: str
-
-    def outcomes(self) -> dict[str, int]:
-        """`{'passed': 2, 'failed': 1}` from pytest's summary line."""
-        summary = self.stdout.strip().splitlines()[-1] if self.stdout.strip() else ""
-        found = re.findall(r"(\d+) (passed|failed|errors?)\b", summary)
-        return {k if k != "error" else "errors": int(n) for n, k in found}
-
-    def assert_outcomes(self, **expected: int) -> None:
-        got = self.outcomes()
-        wanted = {k: v for k, v in expected.items() if v}
-        assert got == wanted, f"expected {wanted}, got {got}\n{self.stdout}\n{self.stderr}"
+# Plugins of this environment that a Tight app's run has no use for: hypothesis's would be
+# imported afresh (and assertion-rewritten) by every run, tripling its time.
+_QUIET_PLUGINS = ("-p", "no:cacheprovider", "-p", "no:hypothesispytest")
 
 
 def unreachable_endpoint() -> str:
@@ -42,17 +29,13 @@ def unreachable_endpoint() -> str:
     return f"http://127.0.0.1:{free_port()}"
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 class Project:
-    """A scratch folder holding test files, and a way to run pytest on it."""
+    """pytester's scratch folder holding test files, and a way to run pytest on it."""
 
-    def __init__(self, root: Path) -> None:
-        self.root = root
+    def __init__(self, pytester: pytest.Pytester) -> None:
+        self.pytester = pytester
+        self.root = pytester.path
+        self.write("pytest.ini", "[pytest]\naddopts = -ra\n")
 
     def write(self, relative: str, text: str) -> Path:
         path = self.root / relative
@@ -60,15 +43,12 @@ class Project:
         path.write_text(textwrap.dedent(text).lstrip(), encoding="utf-8")
         return path
 
-    def pytest(self, *args: str, env: dict[str, str] | None = None) -> Run:
-        clean = {k: v for k, v in os.environ.items() if not k.startswith(_SCRUBBED_PREFIXES)}
-        clean.update(env or {})
-        completed = subprocess.run(
-            [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", *args],
-            cwd=self.root,
-            env=clean,
-            capture_output=True,
-            text=True,
-            timeout=300,
-        )
-        return Run(completed.returncode, completed.stdout, completed.stderr)
+    def pytest(self, *args: str, env: dict[str, str] | None = None) -> pytest.RunResult:
+        """`pytest *args` in the project folder, with exactly `env` on top of a clean shell."""
+        with pytest.MonkeyPatch.context() as patch:
+            for key in list(os.environ):
+                if key.startswith(_SCRUBBED_PREFIXES):
+                    patch.delenv(key)
+            for key, value in (env or {}).items():
+                patch.setenv(key, value)
+            return self.pytester.runpytest(*_QUIET_PLUGINS, *args)

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tight.testing import recording
+from tight.testing import lifecycle
 from tight.testing.expectations import expected_response_body
 
 RESPONSE = {
@@ -20,23 +20,47 @@ RESPONSE = {
 
 
 @pytest.fixture
-def mode() -> Iterator[object]:
-    """Switch the record mode for one test and put the session's mode back afterwards."""
-    saved = recording._record_mode
+def mode(tmp_path: Path) -> Iterator[object]:
+    """Switch the record mode for one test: a run of that mode with one test running in it,
+    as the `aws_recording` fixture makes one (no Session, no environment: only expectations)."""
 
     class Switch:
+        run: lifecycle.RecordRun | None = None
+        test: lifecycle.AwsRecording | None = None
+
         def record(self) -> None:
-            recording.set_record_mode(True)
+            self._switch("local")
 
         def playback(self) -> None:
-            recording.set_record_mode(False)
+            self._switch(None)
+
+        def finish(self, passed: bool) -> None:
+            """What the fixture does at teardown: staged expectations are written if passed."""
+            assert self.test is not None
+            self.test.passed = passed
+            self.test.finish()
+            self.test.passed = False
 
         def commit(self) -> None:
-            """What the plugin does when a test passes: staged expectations are written."""
-            recording.finish_all(passed=True)
+            self.finish(passed=True)
 
-    yield Switch()
-    recording.set_record_mode(saved)
+        def _switch(self, kind: str | None) -> None:
+            self.close()
+            self.run = lifecycle.RecordRun(kind)
+            lifecycle.begin_run(self.run)
+            self.test = lifecycle.AwsRecording(self.run, "test_x.py::test_x", tmp_path / "t.py")
+            self._running = lifecycle.running(self.test)
+            self._running.__enter__()
+
+        def close(self) -> None:
+            if self.run is not None:
+                self._running.__exit__(None, None, None)
+                lifecycle.end_run(self.run)
+                self.run = None
+
+    switch = Switch()
+    yield switch
+    switch.close()
 
 
 def test_record_writes_the_seed_format_and_returns_the_body(tmp_path: Path, mode) -> None:
@@ -130,7 +154,18 @@ def test_a_failing_test_writes_no_expectation(tmp_path: Path, mode) -> None:
     mode.record()
     (tmp_path / "x.yml").write_text("body: old\n")
     expected_response_body(tmp_path, "x.yml", RESPONSE)
-    recording.finish_all(passed=False)
+    mode.finish(passed=False)
     assert (tmp_path / "x.yml").read_text() == "body: old\n"
-    recording.finish_all(passed=True)  # nothing staged is left for a later test
+    mode.finish(passed=True)  # nothing staged is left for a later test
     assert (tmp_path / "x.yml").read_text() == "body: old\n"
+
+
+def test_recording_an_expectation_needs_the_recording_fixture(tmp_path: Path) -> None:
+    run = lifecycle.RecordRun("local")
+    lifecycle.begin_run(run)
+    try:
+        with pytest.raises(pytest.fail.Exception, match=r"expected_response_body\(\) needs"):
+            expected_response_body(tmp_path, "x.yml", RESPONSE)
+    finally:
+        lifecycle.end_run(run)
+    assert not (tmp_path / "x.yml").exists()

@@ -149,7 +149,7 @@ def test_the_seeds_generated_test_records_then_replays(
 
     missing = project.pytest()
     missing.assert_outcomes(failed=1)
-    assert "no recording for 'test_get_method'" in missing.stdout
+    assert "no recording for 'test_get_method'" in missing.stdout.str()
 
     recorded = project.pytest("--tight-record", env={"DYNAMODB_ENDPOINT": database})
     recorded.assert_outcomes(passed=1)
@@ -163,14 +163,14 @@ def test_the_seeds_generated_test_records_then_replays(
     # The expectation now fails the test when the handler's answer changes.
     replayed = project.pytest(env={"STAGE": "prod"})
     replayed.assert_outcomes(failed=1)
-    assert "Expected response body matches the actual response body" in replayed.stdout
+    assert "Expected response body matches the actual response body" in replayed.stdout.str()
 
 
 def test_no_app_is_a_clear_failure(project: Project) -> None:
     project.write("tests/test_x.py", "def test_x(app):\n    pass\n")
     run = project.pytest()
     run.assert_outcomes(errors=1)
-    assert "found no app_index.py or tight.yml" in run.stdout
+    assert "found no app_index.py or tight.yml" in run.stdout.str()
 
 
 def test_a_bad_controller_folder_fails_the_tests_with_the_fix(
@@ -180,4 +180,4 @@ def test_a_bad_controller_folder_fails_the_tests_with_the_fix(
     project.write("app/functions/my-orders/handler.py", "")  # Lambda could never reach it
     run = project.pytest("-k", "principal_id")
     run.assert_outcomes(errors=1)  # the `app` fixture fails: reported as a setup error
-    assert "'my-orders' is not a valid Python identifier" in run.stdout
+    assert "'my-orders' is not a valid Python identifier" in run.stdout.str()

@@ -15,7 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.testkit.harness import Project, Run, free_port, unreachable_endpoint
+from tests.testkit.harness import Project, unreachable_endpoint
+from tight.tasks.dynamodb_local.ports import free_port
 from tight.tasks.dynamodb_local.running import list_tables
 from tight.testing import recording
 
@@ -70,11 +71,11 @@ def test_record_without_dynamodb_local_is_refused_and_names_rundb(project: Proje
     _app(project, port)
     project.write("tests/test_put.py", PUT_TEST)
     run = project.pytest("--tight-record", env=_guarded())
-    assert run.returncode == 4, run.stdout + run.stderr  # a usage error: no test ran
-    assert f"nothing answers at http://127.0.0.1:{port}" in run.stderr
-    assert "tight.yml dynamo_db.port" in run.stderr
-    assert "`invoke rundb`" in run.stderr and "--tight-record=aws" in run.stderr
-    assert "Traceback" not in run.stderr
+    assert run.ret == 4, run.stdout.str() + run.stderr.str()  # a usage error: no test ran
+    assert f"nothing answers at http://127.0.0.1:{port}" in run.stderr.str()
+    assert "tight.yml dynamo_db.port" in run.stderr.str()
+    assert "`invoke rundb`" in run.stderr.str() and "--tight-record=aws" in run.stderr.str()
+    assert "Traceback" not in run.stderr.str()
     assert not (project.root / "tests" / "placebos").exists()
 
 
@@ -85,11 +86,11 @@ def test_record_goes_to_dynamodb_local_on_tight_yml_port(project: Project, datab
     table = f"t{uuid.uuid4().hex[:10]}"
     run = project.pytest("--tight-record", env=_guarded(TABLE=table, AWS_PROFILE="someone"))
     run.assert_outcomes(passed=1, failed=1)
-    assert f"against DynamoDB Local at http://127.0.0.1:{port} (tight.yml" in run.stdout
+    assert f"against DynamoDB Local at http://127.0.0.1:{port} (tight.yml" in run.stdout.str()
     assert table in (list_tables(database) or []), "the writes did not reach DynamoDB Local"
     # Any other address is refused while recording locally, with the way to do it:
-    assert "refused a request to https://s3" in run.stdout
-    assert "--tight-record=aws" in run.stdout
+    assert "refused a request to https://s3" in run.stdout.str()
+    assert "--tight-record=aws" in run.stdout.str()
     placebos = project.root / "tests" / "placebos"
     assert (placebos / "test_put" / "dynamodb.PutItem_1.json").is_file()
     assert not (placebos / "test_other_service").exists()
@@ -100,15 +101,15 @@ def test_an_aws_endpoint_is_not_dynamodb_local(project: Project) -> None:
     project.write("tests/test_put.py", PUT_TEST)
     aws = "https://dynamodb.eu-west-1.amazonaws.com"
     run = project.pytest("--tight-record", env=_guarded(DYNAMODB_ENDPOINT=aws))
-    assert run.returncode == 4
-    assert f"DYNAMODB_ENDPOINT is {aws}, an AWS endpoint" in run.stderr
+    assert run.ret == 4
+    assert f"DYNAMODB_ENDPOINT is {aws}, an AWS endpoint" in run.stderr.str()
 
 
 def test_an_unknown_tight_record_value_is_refused(project: Project) -> None:
     project.write("tests/test_x.py", "def test_x():\n    pass\n")
     run = project.pytest(env={"TIGHT_RECORD": "sometimes"})
-    assert run.returncode == 4
-    assert "TIGHT_RECORD='sometimes' is not understood" in run.stderr
+    assert run.ret == 4
+    assert "TIGHT_RECORD='sometimes' is not understood" in run.stderr.str()
 
 
 STS_ANSWER = b"""<GetCallerIdentityResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/">
@@ -164,7 +165,7 @@ def test_recording_against_aws_is_an_explicit_opt_in_naming_account_and_region(
     )
     run = project.pytest("--tight-record=aws", "-q", env=env)
     run.assert_outcomes(passed=1)
-    assert "recording against REAL AWS: account 123456789012, region eu-west-3" in run.stderr
+    assert "recording against REAL AWS: account 123456789012, region eu-west-3" in run.stderr.str()
 
 
 def test_recording_against_aws_without_credentials_is_refused(project: Project) -> None:
@@ -179,8 +180,8 @@ def test_recording_against_aws_without_credentials_is_refused(project: Project) 
         "HTTPS_PROXY": dead,
     }
     run = project.pytest("--tight-record=aws", env=env)
-    assert run.returncode == 4
-    assert "--tight-record=aws needs AWS credentials" in run.stderr
+    assert run.ret == 4
+    assert "--tight-record=aws needs AWS credentials" in run.stderr.str()
 
 
 # ------------------------------------------------------------------------------------- names
@@ -205,7 +206,7 @@ def test_a_dot_name_never_replaces_the_other_recordings(project: Project, databa
     project.write("tests/test_dot.py", NAMED_TEST.format(name="."))
     run = project.pytest("--tight-record", env=_guarded(DYNAMODB_ENDPOINT=database))
     run.assert_outcomes(failed=1)
-    assert "must be a plain folder name" in run.stdout
+    assert "must be a plain folder name" in run.stdout.str()
     assert other.read_text() == "{}"
     assert sorted(p.name for p in other.parent.parent.iterdir()) == ["test_other"]
 
@@ -225,14 +226,14 @@ def test_two_files_never_share_one_recording(project: Project, database: str) ->
     recorded = project.pytest("--tight-record", env=_guarded(DYNAMODB_ENDPOINT=database))
     recorded.assert_outcomes(passed=1, failed=1)
     assert "was recorded by test_a.py, and test_b.py uses the same recording name" in (
-        recorded.stdout
+        recorded.stdout.str()
     )
     manifest = project.root / "tests" / "dup" / "placebos" / "test_same" / "recording.json"
     assert '"file": "test_a.py"' in manifest.read_text()
 
     replayed = project.pytest(env=_guarded(DYNAMODB_ENDPOINT=unreachable_endpoint()))
     replayed.assert_outcomes(passed=1, failed=1)
-    assert "was recorded by test_a.py" in replayed.stdout
+    assert "was recorded by test_a.py" in replayed.stdout.str()
 
 
 def test_two_tests_recording_one_name_in_a_run_are_caught(project: Project, database: str) -> None:
@@ -242,7 +243,9 @@ def test_two_tests_recording_one_name_in_a_run_are_caught(project: Project, data
     )
     run = project.pytest("--tight-record", env=_guarded(DYNAMODB_ENDPOINT=database))
     run.assert_outcomes(passed=1, failed=1)
-    assert "already recorded" in run.stdout and "test_twice.py::test_same " in run.stdout
+    assert (
+        "already recorded" in run.stdout.str() and "test_twice.py::test_same " in run.stdout.str()
+    )
 
 
 # ----------------------------------------------------------------------------------- failure
@@ -283,7 +286,7 @@ def test_a_failing_rerecord_keeps_recording_and_expectation(
     )
 
     env = _guarded(DYNAMODB_ENDPOINT=database, WHO="Ada Changed", FAIL="1")
-    failed: Run = project.pytest("--tight-record", env=env)
+    failed: pytest.RunResult = project.pytest("--tight-record", env=env)
     failed.assert_outcomes(failed=1)
     after = {k: v for k, v in _files(tests).items() if not k.endswith(".py")}
     assert after == before, "a failing record run changed the recording or the expectation"
@@ -321,5 +324,5 @@ def test_a_corrupt_recording_is_named_with_the_fix(project: Project, content: st
     project.write("tests/placebos/test_lenient/dynamodb.ListTables_1.json", content)
     run = project.pytest(env=_guarded(DYNAMODB_ENDPOINT=unreachable_endpoint()))
     run.assert_outcomes(failed=1)
-    assert f"the recording {folder / 'dynamodb.ListTables_1.json'} is corrupt" in run.stdout
-    assert "pytest --tight-record" in run.stdout
+    assert f"the recording {folder / 'dynamodb.ListTables_1.json'} is corrupt" in run.stdout.str()
+    assert "pytest --tight-record" in run.stdout.str()

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.testkit.harness import Project, Run, unreachable_endpoint
+from tests.testkit.harness import Project, unreachable_endpoint
 
 pytestmark = [pytest.mark.dynamodb_local, pytest.mark.slow]
 
@@ -61,7 +61,7 @@ def _offline_env(**extra: str) -> dict[str, str]:
     return {**env, **extra}
 
 
-def _record(project: Project, database: str, *args: str, **env: str) -> Run:
+def _record(project: Project, database: str, *args: str, **env: str) -> pytest.RunResult:
     table = f"t{uuid.uuid4().hex[:10]}"  # the session database is shared between tests
     return project.pytest(
         "--tight-record", "-s", *args, env={"DYNAMODB_ENDPOINT": database, "TABLE": table, **env}
@@ -86,16 +86,16 @@ def _created_line(stdout: str) -> str:
 
 
 @pytest.fixture
-def recorded(project: Project, database: str) -> Run:
+def recorded(project: Project, database: str) -> pytest.RunResult:
     project.write("tests/test_kit.py", ROUNDTRIP_TEST)
     run = _record(project, database)
     run.assert_outcomes(passed=1)
     return run
 
 
-def test_record_then_replay_offline(project: Project, recorded: Run) -> None:
-    assert "tight: record mode" in recorded.stdout
-    assert "+++++" not in recorded.stdout, "placebo's debug prints leaked onto stdout"
+def test_record_then_replay_offline(project: Project, recorded: pytest.RunResult) -> None:
+    assert "tight: record mode" in recorded.stdout.str()
+    assert "+++++" not in recorded.stdout.str(), "placebo's debug prints leaked onto stdout"
     assert {p.name for p in _folder(project).iterdir()} == RECORDED
     manifest = json.loads((_folder(project) / "recording.json").read_text())
     assert manifest == {
@@ -112,13 +112,13 @@ def test_record_then_replay_offline(project: Project, recorded: Run) -> None:
 
     replayed = project.pytest("-s", env=_offline_env())
     replayed.assert_outcomes(passed=1)
-    assert "tight: playback mode" in replayed.stdout
+    assert "tight: playback mode" in replayed.stdout.str()
     # bytes came back as bytes (asserted inside), the datetime with the same offset:
-    assert _created_line(replayed.stdout) == _created_line(recorded.stdout)
+    assert _created_line(replayed.stdout.str()) == _created_line(recorded.stdout.str())
 
 
 def test_rerecord_replaces_the_folder_without_leftovers(
-    project: Project, recorded: Run, database: str
+    project: Project, recorded: pytest.RunResult, database: str
 ) -> None:
     stale = _folder(project) / "dynamodb.GetItem_2.json"
     stale.write_text((_folder(project) / "dynamodb.GetItem_1.json").read_text())
@@ -131,7 +131,7 @@ def test_rerecord_replaces_the_folder_without_leftovers(
 
 
 def test_failing_record_run_keeps_the_old_recording(
-    project: Project, recorded: Run, database: str
+    project: Project, recorded: pytest.RunResult, database: str
 ) -> None:
     before = _snapshot(_folder(project))
     failed = _record(project, database, FAIL_AT_END="1", GETS="3")
@@ -144,27 +144,31 @@ def test_missing_recording_fails_and_says_how_to_record(project: Project) -> Non
     project.write("tests/test_kit.py", ROUNDTRIP_TEST)
     run = project.pytest(env=_offline_env())
     run.assert_outcomes(failed=1)
-    assert "no recording for 'test_roundtrip'" in run.stdout
-    assert "placebos/test_roundtrip does not exist" in run.stdout
-    assert "pytest --tight-record" in run.stdout
+    assert "no recording for 'test_roundtrip'" in run.stdout.str()
+    assert "placebos/test_roundtrip does not exist" in run.stdout.str()
+    assert "pytest --tight-record" in run.stdout.str()
     assert not (project.root / "tests" / "placebos").exists()
 
 
-def test_more_calls_than_recorded_fail_with_the_counts(project: Project, recorded: Run) -> None:
+def test_more_calls_than_recorded_fail_with_the_counts(
+    project: Project, recorded: pytest.RunResult
+) -> None:
     run = project.pytest(env=_offline_env(GETS="2"))
     run.assert_outcomes(failed=1)
-    assert "dynamodb.GetItem was called 2 time(s) in playback" in run.stdout
-    assert "holds 1 such call(s)" in run.stdout
-    assert "pytest --tight-record" in run.stdout
+    assert "dynamodb.GetItem was called 2 time(s) in playback" in run.stdout.str()
+    assert "holds 1 such call(s)" in run.stdout.str()
+    assert "pytest --tight-record" in run.stdout.str()
 
 
-def test_a_swallowed_playback_error_still_fails_the_test(project: Project, recorded: Run) -> None:
+def test_a_swallowed_playback_error_still_fails_the_test(
+    project: Project, recorded: pytest.RunResult
+) -> None:
     # The code under test catches the error (as a controller turning it into a 500 would),
     # and the test body would pass: the recording mismatch must still fail it.
     run = project.pytest(env=_offline_env(GETS="2", SWALLOW="1"))
     run.assert_outcomes(failed=1)
-    assert "PlaybackError" in run.stdout
-    assert "dynamodb.GetItem was called 2 time(s)" in run.stdout
+    assert "PlaybackError" in run.stdout.str()
+    assert "dynamodb.GetItem was called 2 time(s)" in run.stdout.str()
 
 
 STALE_CLIENT_TEST = """
@@ -186,8 +190,8 @@ def test_a_client_placebo_cannot_see_is_stopped_before_the_network(project: Proj
     (project.root / "tests" / "placebos" / "test_stale").mkdir(parents=True)
     run = project.pytest(env=_offline_env())
     run.assert_outcomes(failed=1)
-    assert "a real AWS request (POST http://127.0.0.1:" in run.stdout
-    assert "was attempted during playback" in run.stdout
+    assert "a real AWS request (POST http://127.0.0.1:" in run.stdout.str()
+    assert "was attempted during playback" in run.stdout.str()
 
 
 FLYWHEEL_TEST = """

@@ -1,14 +1,23 @@
-"""Tight's pytest plugin: fixtures, placebo record/playback and stored expectations.
+"""Tight's pytest plugin, and the original Tight's test helpers.
 
 Loaded automatically through the `pytest11` entry point of the `tight` distribution, so an
 app's `conftest.py` needs nothing; the original Tight's `from tight.core.test_helpers import *`
-still works and brings the helpers below. Default mode replays recordings; `pytest --tight-record`
-(or `TIGHT_RECORD=1`) records them against DynamoDB Local, and writes expectations, instead;
+still works and brings the helpers below.
+
+One switch, read once per run: `pytest` replays recordings; `pytest --tight-record` (or
+`TIGHT_RECORD=1`) records them against DynamoDB Local, and writes expectations, instead;
 `pytest --tight-record=aws` (or `TIGHT_RECORD=aws`) records against real AWS, naming the
 account and region first. The target is checked before any test runs.
 
-Fixtures: `app`, `dynamo_db_session`, `lambda_context`, `make_event`, and
+One fixture owns a test's recording: `aws_recording` (tight.testing.lifecycle.AwsRecording;
+`dynamo_db_session` and `app` ask for it). Other fixtures: `lambda_context`, `make_event`, and
 `dynamodb_local` (session-scoped, from `tight.testing.dynamodb_local`).
+
+One hook wrapper remains, `pytest_runtest_call`, because a fixture cannot do its two jobs: a
+fixture's teardown can only add an error after the test's outcome is settled, while a
+recording that could not answer a call must fail the test itself (even when the code under
+test swallowed the error, a controller turning it into a 500, say), and a recording is kept
+only when the test body passed, which no fixture can see.
 Dev-time only: this module and `tight.testing` never ship inside an artifact.
 """
 
@@ -17,24 +26,27 @@ from __future__ import annotations
 import sys
 from collections.abc import Generator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from tight.testing import record_target, recording
+from tight.testing import lifecycle, record_target, recording
 from tight.testing.client import Response, invoke_controller
 from tight.testing.context import LambdaContext
 from tight.testing.events import make_event as build_event
 from tight.testing.expectations import expected_response_body
 from tight.testing.fixtures import (  # noqa: F401  (registered as fixtures by this plugin)
-    _tight_recordings,
     app,
+    aws_recording,
     dynamo_db_session,
     lambda_context,
     make_event,
 )
-from tight.testing.recording import PlaybackError, is_record_mode, playback, record
+from tight.testing.lifecycle import AwsRecording
+from tight.testing.recording import PlaybackError, Recording
 
 __all__ = [
+    "AwsRecording",
     "LambdaContext",
     "PlaybackError",
     "Response",
@@ -45,6 +57,25 @@ __all__ = [
     "playback",
     "record",
 ]
+
+
+def playback(test_file: str, session: Any, name: str) -> Recording:
+    """Replay `placebos/<name>/` beside `test_file` for this test; record it in record mode."""
+    return lifecycle.require_test("playback").playback(name, test_file=test_file, session=session)
+
+
+def record(test_file: str, session: Any, name: str) -> Recording:
+    """Always record `placebos/<name>/` (in a playback run: against DynamoDB Local)."""
+    return lifecycle.require_test("record").record(name, test_file=test_file, session=session)
+
+
+def is_record_mode() -> bool:
+    """True when this run records (`--tight-record`, TIGHT_RECORD)."""
+    return lifecycle.active_run().recording
+
+
+_DEST = "tight_record"
+_RUN = pytest.StashKey[lifecycle.RecordRun]()
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -71,36 +102,31 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     )
 
 
-_DEST = "tight_record"
-
-
 def pytest_configure(config: pytest.Config) -> None:
-    recording.set_record_mode(config.getoption(_DEST))
     try:
-        kind = recording.record_kind()
+        run = lifecycle.RecordRun.from_switch(config.getoption(_DEST))
     except ValueError as exc:
         raise pytest.UsageError(str(exc)) from None
-    target = None
-    if kind is not None and not (config.option.help or config.option.collectonly):
-        target = _check_target(kind, config)
-    recording.start_run(target)
+    if run.recording and not (config.option.help or config.option.collectonly):
+        _check_target(run, config)
+    lifecycle.begin_run(run)
+    config.stash[_RUN] = run
     # The session-scoped `dynamodb_local` fixture (the official DynamoDB Local, for recording).
     config.pluginmanager.import_plugin("tight.testing.dynamodb_local")
 
 
-def _check_target(kind: str, config: pytest.Config) -> record_target.Target:
+def _check_target(run: lifecycle.RecordRun, config: pytest.Config) -> None:
     """Refuse the run before any test when recording has nowhere safe to go."""
     start = Path(str(config.invocation_params.dir))
     if not _has_config_above(start):
         start = Path(str(config.rootpath))
     try:
-        target = record_target.resolve(kind, start)
+        target = run.check_target(start)
     except record_target.TargetError as exc:
         raise pytest.UsageError(f"tight: {exc}") from None
     if target.kind == record_target.AWS:  # said even under -q, where the header is hidden
         sys.stderr.write(f"tight: recording against {target.describe()}\n")
         sys.stderr.flush()
-    return target
 
 
 def _has_config_above(start: Path) -> bool:
@@ -110,42 +136,30 @@ def _has_config_above(start: Path) -> bool:
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
-    recording.end_run()
+    run = config.stash.get(_RUN, None)
+    if run is not None:
+        lifecycle.end_run(run)
 
 
 def pytest_report_header(config: pytest.Config) -> str:
-    target = recording.current_target()
-    if target is not None:
-        return f"tight: record mode, against {target.describe()}"
+    run = config.stash.get(_RUN, None)
+    if run is not None and run.target is not None:
+        return f"tight: record mode, against {run.target.describe()}"
     return "tight: playback mode"
 
 
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_call(item: pytest.Item) -> Generator[None, None, None]:
-    """A playback that could not answer a call fails the test, even if the code swallowed
-    the error (a controller turning it into a 500 response, say)."""
+    """Fail the test when its recording could not answer a call, and tell the recording
+    whether the test passed (the module docstring says why this is not a fixture)."""
+    test = getattr(item, "funcargs", {}).get("aws_recording")
+    if not isinstance(test, AwsRecording):
+        return (yield)
     try:
         result = yield
     except Exception as failure:
-        errors = recording.playback_errors()
-        if errors and not isinstance(failure, PlaybackError):
-            raise PlaybackError(_describe(errors)) from failure
+        test.raise_errors(cause=failure)
         raise
-    errors = recording.playback_errors()
-    if errors:
-        raise PlaybackError(_describe(errors))
+    test.raise_errors()
+    test.passed = True
     return result
-
-
-@pytest.hookimpl(wrapper=True)
-def pytest_runtest_makereport(
-    item: pytest.Item, call: pytest.CallInfo[None]
-) -> Generator[None, pytest.TestReport, pytest.TestReport]:
-    report = yield
-    if report.when == "call":
-        item._tight_call_report = report  # type: ignore[attr-defined]
-    return report
-
-
-def _describe(errors: list[PlaybackError]) -> str:
-    return "\n".join(dict.fromkeys(str(error) for error in errors))

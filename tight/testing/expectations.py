@@ -1,8 +1,9 @@
 """Expected responses stored beside a test as YAML, written once and compared forever.
 
 `expected_response_body(here, 'expectations/x.yml', actual_response)`: in record mode it
-stages the response (`body`, `headers`, `statusCode`, as the original Tight's files look), written
-only when the test passes, like the recording beside it, and returns its body; in playback
+stages the response (`body`, `headers`, `statusCode`, as the original Tight's files look) on the
+test's `aws_recording`, written only when the test passes, like the recording beside it, and
+returns its body; in playback
 it returns the stored body, parsed from JSON, so `assert actual_body == expected` compares
 Python values. A missing file fails the test
 instead of returning None (the original Tight's version did, so its generated test could not fail).
@@ -19,20 +20,22 @@ from typing import Any, NoReturn
 import yaml
 
 from tight.tasks.files import write_atomic
-from tight.testing.recording import how_to_record, is_record_mode, stage_file
+from tight.testing import lifecycle
+from tight.testing.recording import how_to_record
 
 
 def expected_response_body(
     here: str | os.PathLike[str], relative_path: str, actual_response: Any
 ) -> Any:
     path = Path(here) / relative_path
-    if is_record_mode():
+    if lifecycle.active_run().recording:
         if not isinstance(actual_response, Mapping) or "body" not in actual_response:
             _fail(
                 f"cannot record {path}: the actual response must be a Lambda proxy response "
                 f"with a 'body', got {actual_response!r}"
             )
-        stage_file(path, expectation_text(actual_response))
+        test = lifecycle.require_test("expected_response_body")
+        test.stage_file(path, expectation_text(actual_response))
         return parse_body(actual_response["body"])
     return parse_body(load_expectation(path)["body"])
 

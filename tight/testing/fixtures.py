@@ -1,4 +1,8 @@
-"""The pytest fixtures of the Tight test kit (registered by `tight.core.test_helpers`)."""
+"""The pytest fixtures of the Tight test kit (registered by `tight.core.test_helpers`).
+
+`aws_recording` owns the lifecycle of a test's AWS calls (see tight.testing.lifecycle);
+`dynamo_db_session` (the original Tight's name) and `app` build on it.
+"""
 
 from __future__ import annotations
 
@@ -9,35 +13,54 @@ from typing import Any
 
 import pytest
 
-from tight.testing import app_loader, recording, sessions
+from tight.testing import app_loader, lifecycle
 from tight.testing.context import LambdaContext
 from tight.testing.events import make_event as build_event
 
 
 @pytest.fixture
-def app(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> ModuleType:
-    """The app's `app_index` module, imported fresh with env.yml / env.dist.yml applied.
-
-    In playback the AWS environment is the offline one (as with `dynamo_db_session`), so a
-    handler that builds a client at import time never reaches for real credentials.
+def aws_recording(request: pytest.FixtureRequest) -> Iterator[lifecycle.AwsRecording]:
+    """This test's AWS recording: an isolated AWS environment and a fresh boto3 Session,
+    replayed from (or, with `--tight-record`, recorded to) `placebos/<name>/` once the test
+    calls `aws_recording.playback()` or the original Tight's `playback(__file__, session,
+    name)`. Kept when the test passes, dropped when it fails; everything changed is put back.
     """
-    root = app_loader.find_app_root(Path(str(request.path)), request.config.rootpath)
-    app_loader.load_env(root, monkeypatch)
-    sessions.prepare_environment(monkeypatch, record=recording.is_record_mode())
-    return app_loader.import_app_index(root, monkeypatch)
+    run = lifecycle.active_run()
+    test = lifecycle.AwsRecording(run, request.node.nodeid, Path(str(request.path)))
+    with lifecycle.running(test):
+        try:
+            test.start()
+            yield test
+        finally:
+            test.finish()
 
 
 @pytest.fixture
-def dynamo_db_session(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
+def dynamo_db_session(aws_recording: lifecycle.AwsRecording) -> Any:
     """The one boto3 Session of Tight's clients, new for this test, ready for placebo.
 
     In playback no credentials, network or instance metadata are needed; in record mode
-    the developer's AWS configuration (or a local endpoint) is used.
+    the run's checked target (DynamoDB Local, or AWS when opted in) is used.
     """
-    sessions.prepare_environment(monkeypatch, record=recording.is_record_mode())
-    sessions.reset_clients()
-    yield sessions.current_session()
-    sessions.reset_clients()
+    return aws_recording.session
+
+
+@pytest.fixture
+def app(
+    request: pytest.FixtureRequest,
+    monkeypatch: pytest.MonkeyPatch,
+    aws_recording: lifecycle.AwsRecording,
+) -> ModuleType:
+    """The app's `app_index` module, imported fresh with env.yml / env.dist.yml applied.
+
+    The AWS environment is the recording's (applied again after the env files, which never
+    override it), so a handler that builds a client at import time builds it on this test's
+    Session and never reaches for real credentials in playback.
+    """
+    root = app_loader.find_app_root(Path(str(request.path)), request.config.rootpath)
+    app_loader.load_env(root, monkeypatch)
+    aws_recording.isolate_environment()
+    return app_loader.import_app_index(root, monkeypatch)
 
 
 @pytest.fixture
@@ -50,14 +73,3 @@ def lambda_context() -> LambdaContext:
 def make_event() -> Callable[..., dict[str, Any]]:
     """The event builder: `make_event('POST', '/accounts', body={...}, version='v2')`."""
     return build_event
-
-
-@pytest.fixture(autouse=True)
-def _tight_recordings(request: pytest.FixtureRequest) -> Iterator[None]:
-    """Ends the recordings a test started: a passing record run swaps its folder in (and
-    writes its expectations); a failing one changes neither."""
-    recording.current_test = request.node.nodeid
-    yield
-    report = getattr(request.node, "_tight_call_report", None)
-    passed = bool(report is not None and report.passed)
-    recording.finish_all(passed)

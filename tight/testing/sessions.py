@@ -14,8 +14,6 @@ from typing import Any
 
 import pytest
 
-from tight.testing import recording
-
 CLIENT_MODULES = (
     "tight.providers.aws.clients.dynamo_db",
     "tight.providers.aws.clients.boto3_client",
@@ -41,18 +39,18 @@ _UNSET_IN_PLAYBACK = (
 )
 
 
-def prepare_environment(monkeypatch: pytest.MonkeyPatch, record: bool) -> None:
+def prepare_environment(monkeypatch: pytest.MonkeyPatch, target: Any = None) -> None:
     """Playback: dummy credentials, a region, no config files, no IMDS.
 
     Record against DynamoDB Local (the default): the same offline environment, pointed at
     the checked local endpoint, so the developer's real credentials are never even loaded.
     Record against AWS (`--tight-record=aws`): the developer's configuration, and no local
-    endpoint from env.yml can redirect it.
+    endpoint from env.yml can redirect it. `target` is the run's checked `record_target.Target`
+    when recording, None in playback.
     """
     monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
     if not (os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION")):
         monkeypatch.setenv("AWS_DEFAULT_REGION", DEFAULT_REGION)
-    target = recording.ensure_target() if record else None
     if target is not None and target.kind == "aws":
         for key in LOCAL_SWITCHES:
             monkeypatch.delenv(key, raising=False)
@@ -69,14 +67,14 @@ def prepare_environment(monkeypatch: pytest.MonkeyPatch, record: bool) -> None:
         monkeypatch.setenv("USE_LOCAL_DB", "true")
 
 
-def point_at(target: Any) -> dict[str, str | None]:
-    """Send this test's DynamoDB clients to `target` (record() in a playback run); returns
-    the previous values to put back."""
-    values = {"DYNAMODB_ENDPOINT": target.endpoint, "USE_LOCAL_DB": "true"}
-    saved = {key: os.environ.get(key) for key in values}
-    os.environ.update(values)
-    reset_clients()
-    return saved
+def point_at(monkeypatch: pytest.MonkeyPatch, target: Any) -> None:
+    """Send this test's DynamoDB clients to `target` (record() in a playback run). The
+    Session stays (placebo is attached to it); only the engine built for the old endpoint goes."""
+    monkeypatch.setenv("DYNAMODB_ENDPOINT", target.endpoint)
+    monkeypatch.setenv("USE_LOCAL_DB", "true")
+    reset = getattr(sys.modules.get(CLIENT_MODULES[0]), "reset", None)
+    if callable(reset):
+        reset()
 
 
 def reset_clients() -> None:
