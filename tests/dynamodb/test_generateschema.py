@@ -14,7 +14,7 @@ from tight.tasks.errors import TaskError
 from tight.tasks.schema import build_schemas, short_table_name
 
 # Verbatim from the original Tight's documentation (tight dynamo generateschema).
-SEED_ACCOUNTS_YML = """\
+ORIGINAL_ACCOUNTS_YML = """\
 Properties:
   AttributeDefinitions:
   - {AttributeName: id, AttributeType: S}
@@ -73,13 +73,13 @@ def generate(app: Path) -> subprocess.CompletedProcess:
     )
 
 
-def test_seed_account_equals_seed_accounts_yml(make_app) -> None:
+def test_original_account_equals_original_accounts_yml(make_app) -> None:
     app = make_app()
     result = generate(app)
     assert result.returncode == 0, result.stderr
     assert "schemas/dynamo/accounts.yml" in result.stdout
     written = (app / "schemas" / "dynamo" / "accounts.yml").read_bytes()
-    assert written == SEED_ACCOUNTS_YML.encode()
+    assert written == ORIGINAL_ACCOUNTS_YML.encode()
     assert len(written) == 265  # the original Tight's `ls` shows 265B
 
 

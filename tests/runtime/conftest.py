@@ -17,7 +17,7 @@ from tight.core import logger
 from tight.providers.aws.controllers import lambda_proxy_event, response
 
 EVENTS = Path(__file__).parent / "events"
-SEED_APP_INIT = textwrap.dedent(
+ORIGINAL_APP_INIT = textwrap.dedent(
     """\
     import sys, os
     here = os.path.dirname(os.path.realpath(__file__))

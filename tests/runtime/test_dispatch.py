@@ -116,7 +116,7 @@ def test_body_string_sent_unchanged_and_handler_headers_win(make_app, context):
     }
 
 
-def test_json_body_is_compact_like_the_seed_expectation(accounts, context):
+def test_json_body_is_compact_like_the_original_expectation(accounts, context):
     answer = accounts({"httpMethod": "GET", "path": "/a"}, context)
     assert answer["body"] == '{"path":"/a","id":"c0ffee00-1234-5678-9abc-def012345678"}'
     assert answer["headers"] == {

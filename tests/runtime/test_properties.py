@@ -7,7 +7,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.runtime.conftest import assert_proxy_response
-from tests.runtime.test_seed_overview import SEED_OVERVIEW_HANDLER
+from tests.runtime.test_original_overview import ORIGINAL_OVERVIEW_HANDLER
 
 json_values = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(),
@@ -55,7 +55,7 @@ def controller(tmp_path_factory):
     folder = root / "tight_test_prop"
     folder.mkdir()
     (folder / "__init__.py").write_text("")
-    (folder / "handler.py").write_text(textwrap.dedent(SEED_OVERVIEW_HANDLER))
+    (folder / "handler.py").write_text(textwrap.dedent(ORIGINAL_OVERVIEW_HANDLER))
     sys.path.insert(0, str(root))
     from tight.providers.aws.lambda_app.app import make_controller
 

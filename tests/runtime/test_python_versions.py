@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 
 import tight
-from tests.runtime.conftest import SEED_APP_INIT
-from tests.runtime.test_seed_overview import EXPECTED, SEED_OVERVIEW_HANDLER
+from tests.runtime.conftest import ORIGINAL_APP_INIT
+from tests.runtime.test_original_overview import EXPECTED, ORIGINAL_OVERVIEW_HANDLER
 from tight.core.flags import is_true
 
 pytestmark = pytest.mark.slow  # other interpreters, in subprocesses
@@ -49,7 +49,7 @@ def interpreter(version: str) -> str | None:
 
 @pytest.mark.parametrize("init", ["original", "generated"])
 @pytest.mark.parametrize("version", VERSIONS)
-def test_seed_overview_on_python(version, init, make_app):
+def test_original_overview_on_python(version, init, make_app):
     """With the original Tight's app/__init__.py (vendored tight aliases itself) and with the
     generated one (its finder answers first): both import paths of tight/vendored_alias.py."""
     python = interpreter(version)
@@ -58,8 +58,8 @@ def test_seed_overview_on_python(version, init, make_app):
             pytest.fail(f"Python {version} is not installed; CI must test every Lambda runtime")
         pytest.skip(f"Python {version} is not installed here")
     app = make_app(
-        {"my_controller": SEED_OVERVIEW_HANDLER},
-        init=SEED_APP_INIT if init == "original" else None,
+        {"my_controller": ORIGINAL_OVERVIEW_HANDLER},
+        init=ORIGINAL_APP_INIT if init == "original" else None,
     )
     shutil.copytree(Path(tight.__file__).parent, app.root / "app" / "vendored" / "tight")
     done = subprocess.run(

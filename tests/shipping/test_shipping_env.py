@@ -12,7 +12,7 @@ from tight.tasks.env import flow, merge_env, write_env
 from tight.tasks.errors import TaskError
 
 
-def test_seed_output_for_a_fresh_app(app: Path, run_invoke) -> None:
+def test_original_output_for_a_fresh_app(app: Path, run_invoke) -> None:
     result = run_invoke(app, "generate-env", NAME="", STAGE="", CI="")
 
     assert result.returncode == 0, result.stdout

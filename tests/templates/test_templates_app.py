@@ -14,7 +14,7 @@ from tight.tasks.errors import TaskError
 
 pytestmark = pytest.mark.slow
 
-SEED_ANATOMY = {
+ORIGINAL_ANATOMY = {
     ".gitignore",
     "README.md",
     "app/__init__.py",
@@ -37,8 +37,8 @@ SEED_ANATOMY = {
 }
 
 
-def test_app_has_the_seed_anatomy(new_app: Path) -> None:
-    assert set(tree(new_app)) == SEED_ANATOMY
+def test_app_has_the_original_anatomy(new_app: Path) -> None:
+    assert set(tree(new_app)) == ORIGINAL_ANATOMY
     config = load_config(new_app)
     assert (config.name, config.runtime, config.architecture) == (
         "my-service",
@@ -117,7 +117,7 @@ def test_entry_line_shares_one_tight_when_tight_is_not_vendored(new_app: Path, e
     assert f"one tight: {REPO}/tight/" in result.stdout
 
 
-def test_app_init_puts_the_seed_folders_on_sys_path(new_app: Path, env) -> None:
+def test_app_init_puts_the_original_folders_on_sys_path(new_app: Path, env) -> None:
     (new_app / "app/lib/helpers_lib.py").write_text("VALUE = 'lib'\n")
     check = "import app, helpers_lib, sys\nprint(helpers_lib.VALUE, sys.path[:5])\n"
     result = run([PYTHON, "-c", check], new_app, env)

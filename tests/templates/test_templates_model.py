@@ -20,7 +20,7 @@ pytestmark = pytest.mark.slow
 ACCOUNT = "app/models/Account.py"
 
 
-def test_generate_model_writes_the_seed_model(new_app: Path, env) -> None:
+def test_generate_model_writes_the_original_model(new_app: Path, env) -> None:
     result = invoke(new_app, env, "generate-model", "account")
     assert result.returncode == 0, result.stdout
     assert f"created {ACCOUNT}" in result.stdout

@@ -63,7 +63,7 @@ def mode(tmp_path: Path) -> Iterator[object]:
     switch.close()
 
 
-def test_record_writes_the_seed_format_and_returns_the_body(tmp_path: Path, mode) -> None:
+def test_record_writes_the_original_format_and_returns_the_body(tmp_path: Path, mode) -> None:
     mode.record()
     body = expected_response_body(tmp_path, "expectations/test_get.yml", RESPONSE)
     assert body == {"hello": "world"}
@@ -87,7 +87,7 @@ def test_playback_returns_the_stored_body_parsed(tmp_path: Path, mode) -> None:
     assert expected_response_body(tmp_path, "x.yml", changed) == {"hello": "world"}
 
 
-def test_the_seeds_hand_written_file_is_read(tmp_path: Path, mode) -> None:
+def test_the_originals_hand_written_file_is_read(tmp_path: Path, mode) -> None:
     mode.playback()
     (tmp_path / "expectations").mkdir()
     (tmp_path / "expectations" / "test_get_method.yml").write_text(

@@ -13,7 +13,7 @@ pytestmark = pytest.mark.slow
 APP_FILES = {
     "tight.yml": "name: kit-app\n",
     "env.dist.yml": "CI: False\nSTAGE: dev\n",
-    "conftest.py": "from tight.core.test_helpers import *  # noqa: F403  (the seed's line)\n",
+    "conftest.py": "from tight.core.test_helpers import *  # noqa: F403  (as the original Tight)\n",
     "app/vendored/.gitkeep": "",
     "app/functions/__init__.py": "",
     "app/functions/hello/__init__.py": "",
@@ -97,7 +97,7 @@ def test_playback_environment(dynamo_db_session):
     assert dynamo_db_session.get_credentials().access_key == "testing"
 """
 
-SEED_TEST = """
+ORIGINAL_TEST = """
 import os, json
 here = os.path.dirname(os.path.realpath(__file__))
 from tight.core.test_helpers import playback, record, expected_response_body
@@ -139,11 +139,11 @@ def test_the_shell_environment_wins_over_env_dist(project: Project, generated: P
     run.assert_outcomes(passed=4)
 
 
-def test_the_seeds_generated_test_records_then_replays(
+def test_the_original_generated_test_records_then_replays(
     project: Project, database: str, generated: Path
 ) -> None:
     _app(project, generated).write(
-        "tests/functions/integration/hello/test_integration_hello.py", SEED_TEST
+        "tests/functions/integration/hello/test_integration_hello.py", ORIGINAL_TEST
     )
     folder = project.root / "tests" / "functions" / "integration" / "hello"
 

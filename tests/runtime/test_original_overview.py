@@ -8,7 +8,7 @@ import pytest
 
 from tests.runtime.conftest import assert_proxy_response
 
-SEED_OVERVIEW_HANDLER = """\
+ORIGINAL_OVERVIEW_HANDLER = """\
 import tight.providers.aws.controllers.lambda_proxy_event as lambda_proxy
 
 @lambda_proxy.get
@@ -58,8 +58,8 @@ EXPECTED = {
 
 @pytest.mark.parametrize("method", sorted(EXPECTED))
 @pytest.mark.parametrize("version", ["rest_v1_post", "http_v2_post", "alb_post"])
-def test_seed_overview_every_method(make_app, event, context, method, version):
-    index = make_app({"my_controller": SEED_OVERVIEW_HANDLER}).import_index()
+def test_original_overview_every_method(make_app, event, context, method, version):
+    index = make_app({"my_controller": ORIGINAL_OVERVIEW_HANDLER}).import_index()
     request = event(version)
     if "httpMethod" in request:
         request["httpMethod"] = method
@@ -71,8 +71,8 @@ def test_seed_overview_every_method(make_app, event, context, method, version):
     assert answer["headers"]["Access-Control-Allow-Origin"] == "*"
 
 
-def test_seed_expectation_file_body(make_app, context):
-    index = make_app({"my_controller": SEED_OVERVIEW_HANDLER}).import_index()
+def test_original_expectation_file_body(make_app, context):
+    index = make_app({"my_controller": ORIGINAL_OVERVIEW_HANDLER}).import_index()
     answer = index.my_controller({"httpMethod": "GET"}, context)
     # The original Tight's
     # tests/functions/integration/my_controller/expectations/test_get_method.yml:
