@@ -80,7 +80,7 @@ def test_requirements_hash_lines_work_with_a_local_tight(app: Path, offline_pip:
 
 
 def test_requirements_parsing_uses_packaging(tmp_path: Path) -> None:
-    from tight.tasks.requirements import logical_lines, parse_spec, read_requirements
+    from tight.tasks.vendor.requirements import logical_lines, parse_spec, read_requirements
 
     spec = parse_spec('Foo_Bar[x]>=1.0 ; python_version >= "3.12"', tmp_path)
     assert (spec.name, spec.pip_text, spec.marker) == (

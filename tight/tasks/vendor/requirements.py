@@ -21,34 +21,12 @@ from packaging.utils import canonicalize_name
 
 from tight.tasks.errors import TaskError
 from tight.tasks.files import read_utf8
+from tight.tasks.vendor.target import target_environment
 
-MACHINE = {"x86_64": "x86_64", "arm64": "aarch64"}
+REQUIREMENTS_FILE = "requirements-vendor.txt"
 _INCLUDE = re.compile(r"^(?:-r|--requirement)(?:\s*=?\s*)(\S+)$")
 _CONSTRAINT = re.compile(r"^(?:-c|--constraint)(?:\s*=?\s*)(\S+)$")
 _HASH = re.compile(r"\s+--hash[=\s]\s*(\S+)")
-
-
-def canonical_name(name: str) -> str:
-    """PEP 503 normalisation: `Python_Dateutil` and `python-dateutil` are one package."""
-    return canonicalize_name(name)
-
-
-def target_environment(runtime: str, architecture: str) -> dict[str, str]:
-    """The marker environment of a Lambda runtime (`python3.12` on `arm64`)."""
-    version = runtime.removeprefix("python")
-    return {
-        "implementation_name": "cpython",
-        "implementation_version": f"{version}.0",
-        "os_name": "posix",
-        "platform_machine": MACHINE[architecture],
-        "platform_python_implementation": "CPython",
-        "platform_release": "",
-        "platform_system": "Linux",
-        "platform_version": "",
-        "python_full_version": f"{version}.0",
-        "python_version": version,
-        "sys_platform": "linux",
-    }
 
 
 @dataclass(frozen=True)
@@ -74,6 +52,11 @@ class Spec:
         if self.local is not None:
             return str(self.local)
         return self.name or self.text
+
+    @property
+    def requirement(self) -> str:
+        """What pip is given, without `--hash` options: one requirement, as pip's CLI takes it."""
+        return _HASH.sub("", self.pip_text).strip()
 
     def applies_to(self, runtime: str, architecture: str) -> bool:
         """Whether the marker holds on Lambda (not on this machine)."""
@@ -116,7 +99,7 @@ def parse_spec(text: str, base: Path) -> Spec:
         return Spec(
             original,
             pip_text=str(requirement) + hash_args,
-            project=canonical_name(requirement.name),
+            project=canonicalize_name(requirement.name),
             marker=marker,
             hashes=hashes,
         )
