@@ -14,6 +14,8 @@ import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
+from urllib.request import url2pathname
 
 from packaging.markers import InvalidMarker, Marker
 from packaging.requirements import InvalidRequirement, Requirement
@@ -77,6 +79,12 @@ def _split_marker(text: str) -> tuple[str, str | None]:
         return text, None
 
 
+def file_url_path(url: str) -> str:
+    """`file:///my%20dir/tight` -> `/my dir/tight` (what `Path.as_uri()` writes, decoded);
+    `file:../tight` -> `../tight`, relative to the file that lists it."""
+    return url2pathname(urlsplit(url).path)
+
+
 def parse_spec(text: str, base: Path) -> Spec:
     """One requirement (no `-r`): a name (`Foo[x]>=1; marker`), a URL, or a local path
     (`../tight`, `file:///x`, `name @ file:///x`, `dist.whl`)."""
@@ -105,14 +113,14 @@ def parse_spec(text: str, base: Path) -> Spec:
         )
     if requirement is not None:  # name @ file:///path
         marker = str(requirement.marker) if requirement.marker else None
-        candidate = re.sub(r"^file:(//)?", "", requirement.url or "")
+        candidate = file_url_path(requirement.url or "")
         local = (base / candidate).resolve()
         return Spec(original, local, pip_text=str(local), marker=marker, hashes=hashes)
     candidate, marker = _split_marker(body)
     if "://" in candidate and not candidate.startswith("file:"):
         return Spec(original, pip_text=candidate + hash_args, marker=marker, hashes=hashes)
     if candidate.startswith("file:"):
-        local = (base / re.sub(r"^file:(//)?", "", candidate)).resolve()
+        local = (base / file_url_path(candidate)).resolve()
         return Spec(original, local, pip_text=str(local), marker=marker, hashes=hashes)
     looks_like_path = candidate.startswith((".", "/", "~")) or candidate.endswith(
         (".whl", ".tar.gz", ".zip")
