@@ -29,9 +29,6 @@ GLIBC_MINOR = {
     "python3.14": 34,
 }
 
-# The pre-PEP 600 names of manylinux_2_17/2_12/2_5 (x86_64 only for the two older ones).
-_LEGACY_MANYLINUX = {"manylinux2014": 17, "manylinux2010": 12, "manylinux1": 5}
-
 
 def lambda_platforms(config: AppConfig) -> list[str]:
     """The manylinux tags Lambda's OS accepts, newest first (pip does not expand manylinux_2_x)."""
@@ -58,29 +55,24 @@ def describe_platform(config: AppConfig) -> str:
     return f"{config.runtime} on {config.architecture} ({py}, manylinux {machine})"
 
 
-@cache
-def _supported_tags(python_version: str, architecture: str, runtime: str) -> frozenset[Tag]:
-    major, minor = (int(part) for part in python_version.split("."))
-    machine = MACHINE[architecture]
-    newest = GLIBC_MINOR[runtime]
-    platforms = [f"manylinux_2_{m}_{machine}" for m in range(newest, 4, -1)]
-    platforms += [
-        f"{legacy}_{machine}"
-        for legacy, glibc in _LEGACY_MANYLINUX.items()
-        if glibc <= newest and (machine == "x86_64" or legacy == "manylinux2014")
-    ]
-    interpreter = f"cp{major}{minor}"
-    return frozenset(
-        [
-            *cpython_tags((major, minor), platforms=platforms),
-            *compatible_tags((major, minor), interpreter, platforms),
-        ]
-    )
-
-
 def supported_tags(config: AppConfig) -> frozenset[Tag]:
     """Every wheel tag the runtime's CPython on Lambda's OS and architecture can import."""
-    return _supported_tags(config.python_version, config.architecture, config.runtime)
+    return _supported_tags(config.python_version, tuple(lambda_platforms(config)))
+
+
+@cache
+def _supported_tags(python_version: str, platforms: tuple[str, ...]) -> frozenset[Tag]:
+    # manylinux2014 is manylinux_2_17; on x86_64 the two older names below it still fit.
+    if platforms[-1].endswith("_x86_64"):
+        platforms = (*platforms, "manylinux2010_x86_64", "manylinux1_x86_64")
+    version = tuple(int(part) for part in python_version.split("."))
+    interpreter = "cp" + "".join(str(part) for part in version)
+    return frozenset(
+        [
+            *cpython_tags(version, platforms=platforms),
+            *compatible_tags(version, interpreter, platforms),
+        ]
+    )
 
 
 def wheel_tags(wheel: Path) -> frozenset[Tag]:
