@@ -34,7 +34,7 @@ def _apt_install(package: str, why: str) -> bool:
 def _ensure_java() -> None:
     """DynamoDB Local needs Java: install it where we can (root + apt), else stop loudly with
     the error and fix that `invoke rundb` and the `dynamodb_local` fixture show."""
-    from tight.tasks.dynamodb_local import require_java
+    from tight.tasks.dynamodb_local.process import require_java
     from tight.tasks.errors import TaskError
 
     for attempt in range(2):

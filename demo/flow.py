@@ -54,6 +54,9 @@ class Demo:
 
     workdir: Path
     api: str = "rest"  # tight.yml's `api`: rest (API Gateway REST) or http (HTTP API)
+    # A running DynamoDB Local for the artifact check (the test session's), or None: the
+    # demo starts its own, as a user's machine would. `invoke rundb` is always its own.
+    database: str | None = None
     steps: list[Step] = field(default_factory=list)
     facts: dict[str, object] = field(default_factory=dict)
     processes: list[subprocess.Popen] = field(default_factory=list)
@@ -175,7 +178,8 @@ def install_dynamodb_local(demo: Demo) -> str:
 
 
 def start_database(demo: Demo) -> str:
-    from tight.tasks.dynamodb_local import free_port, list_tables
+    from tight.tasks.dynamodb_local.ports import free_port
+    from tight.tasks.dynamodb_local.running import list_tables
 
     port = free_port()
     log = demo.workdir / "rundb.log"
@@ -270,19 +274,17 @@ def sam_template(demo: Demo) -> str:
 def invoke_artifact(demo: Demo) -> str:
     """The zip under the real Lambda runtime loop (RIE + awslambdaric), with REST v1, HTTP API
     v2 and ALB events for every method of the accounts controller."""
-    from tight.testing.dynamodb_local import start_for_tests
-
-    database = start_for_tests(DYNAMODB_CACHE)
-    try:
-        env = local_db_env(database.endpoint)
+    with _artifact_database(demo) as endpoint:
+        demo.facts["artifact_endpoint"] = endpoint
+        env = local_db_env(endpoint)
         subprocess.run(  # the tables, as CloudFormation would create them from the schemas
             [sys.executable, "-c", "import sys; from tight.testing.dynamodb_local import "
              "create_app_tables; create_app_tables(sys.argv[1], sys.argv[2])",
-             database.endpoint, str(demo.app)],
+             endpoint, str(demo.app)],
             env=env, check=True, capture_output=True, cwd=demo.app,
         )  # fmt: skip
         function_env = {key: env[key] for key in env if key.startswith("AWS_")}
-        function_env["DYNAMODB_ENDPOINT"] = database.endpoint
+        function_env["DYNAMODB_ENDPOINT"] = endpoint
         function_env["USE_LOCAL_DB"] = "true"
         # The function's environment exactly as template.yaml gives it to Lambda.
         function_env.update(
@@ -290,14 +292,39 @@ def invoke_artifact(demo: Demo) -> str:
         )
         runtime = str(yaml.safe_load((demo.app / "tight.yml").read_text()).get("runtime"))
         answers = lambda_sandbox.invoke_demo(demo.facts["artifact"], function_env, runtime)
-    finally:
-        database.stop()
     demo.facts["artifact_answers"] = answers
     parts = []
     for version, label in lambda_sandbox.VERSIONS.items():
         statuses = " ".join(f"{a['request']}={a['statusCode']}" for a in answers[version])
         parts.append(f"{label}: {statuses}")
     return "RIE + awslambdaric, only the zip + boto3:\n      " + "\n      ".join(parts)
+
+
+@contextmanager
+def _artifact_database(demo: Demo) -> Iterator[str]:
+    """The endpoint for the artifact check: a DynamoDB Local of its own, stopped after, or
+    the running one `demo.database` names, left as found (the tables made here dropped)."""
+    if demo.database is None:
+        from tight.testing.dynamodb_local import start_for_tests
+
+        database = start_for_tests(DYNAMODB_CACHE)
+        try:
+            yield database.endpoint
+        finally:
+            database.stop()
+        return
+    from tight.tasks.dynamodb_local.running import list_tables
+    from tight.tasks.dynamodb_local.tables import local_engine
+
+    existing = set(list_tables(demo.database) or ())
+    try:
+        yield demo.database
+    finally:
+        engine = local_engine(demo.database)
+        made = sorted(set(engine.dynamo.list_tables()) - existing)
+        for name in made:
+            engine.dynamo.delete_table(name)
+        demo.facts["artifact_tables_dropped"] = made
 
 
 STEPS: list[tuple[str, Callable[[Demo], str]]] = [
@@ -319,9 +346,15 @@ STEPS: list[tuple[str, Callable[[Demo], str]]] = [
 ]
 
 
-def run(workdir: Path, echo: Callable[[str], None] = print, api: str = "rest") -> Demo:
-    """All steps in order; whatever happens, every process the demo started is stopped."""
-    demo = Demo(workdir=workdir.resolve(), api=api, echo=echo)
+def run(
+    workdir: Path,
+    echo: Callable[[str], None] = print,
+    api: str = "rest",
+    database: str | None = None,
+) -> Demo:
+    """All steps in order; whatever happens, every process the demo started is stopped.
+    `database`: the endpoint of a running DynamoDB Local for the artifact check."""
+    demo = Demo(workdir=workdir.resolve(), api=api, echo=echo, database=database)
     with _stopping(demo):
         for name, action in STEPS:
             demo.step(name, lambda action=action: action(demo))

@@ -29,6 +29,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from tight.tasks.dynamodb_local.ports import free_port
 from tight.testing.events import make_event
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -132,12 +133,6 @@ def lambda_runtime_dir(target: Path) -> Path:
         source = source.parent if source.name == "__init__.py" else source
         (target / source.name).symlink_to(source)
     return target
-
-
-def free_port() -> int:
-    from tight.tasks.dynamodb_local import free_port as pick
-
-    return pick()
 
 
 class Function:

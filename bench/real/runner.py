@@ -237,11 +237,12 @@ class Runner:
 
 
 def start_database() -> Any:
-    from tight.tasks import dynamodb_local as ddb
+    from tight.tasks.dynamodb_local.ports import free_port
+    from tight.tasks.dynamodb_local.process import start
     from tight.testing.dynamodb_local import default_install_dir, ensure_installed
 
     installation = ensure_installed(default_install_dir())
-    return ddb.start(installation.dir, ddb.free_port(), in_memory=True)
+    return start(installation.dir, free_port(), in_memory=True)
 
 
 def measure(

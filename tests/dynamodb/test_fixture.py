@@ -12,7 +12,7 @@ import pytest
 from conftest import REPO
 
 from tight.providers.aws.clients import dynamo_db
-from tight.tasks.dynamodb_local import RunningDatabase, list_tables
+from tight.tasks.dynamodb_local.running import RunningDatabase, list_tables
 from tight.testing.dynamodb_local import create_app_tables, delete_tables
 
 pytestmark = pytest.mark.dynamodb_local

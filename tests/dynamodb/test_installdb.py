@@ -14,7 +14,10 @@ from pathlib import Path
 import pytest
 from conftest import INVOKE
 
-from tight.tasks import dynamodb_local as ddb
+from tight.tasks.dynamodb_local.installation import find_installation, installed_version
+from tight.tasks.dynamodb_local.ports import free_port
+from tight.tasks.dynamodb_local.process import start
+from tight.tasks.dynamodb_local.running import list_tables
 from tight.testing.dynamodb_local import ensure_installed
 
 pytestmark = [pytest.mark.slow, pytest.mark.dynamodb_local]
@@ -93,10 +96,10 @@ def test_url_install_verifies_and_works(make_app, served) -> None:
     assert result.returncode == 0, result.stderr
     assert "downloading: 100%" in result.stderr  # progress
     assert "installed DynamoDB Local 3." in result.stdout
-    installation = ddb.find_installation(app / "dynamo_db")
+    installation = find_installation(app / "dynamo_db")
     assert installation is not None and installation.source.startswith("url:http://127.0.0.1")
-    with ddb.start(installation.dir, ddb.free_port(), in_memory=True) as database:
-        assert ddb.list_tables(database.endpoint) == []
+    with start(installation.dir, free_port(), in_memory=True) as database:
+        assert list_tables(database.endpoint) == []
     assert leftovers(app) == []
 
 
@@ -115,7 +118,7 @@ def test_bad_download_installs_nothing(make_app, served, file_name: str, message
     result = invoke(app, "installdb", "--url", f"{base}/{file_name}")
     assert result.returncode != 0
     assert message in result.stderr and "Traceback" not in result.stderr, result.stderr
-    assert ddb.find_installation(app / "dynamo_db") is None
+    assert find_installation(app / "dynamo_db") is None
     assert not (app / "dynamo_db" / "DynamoDBLocal.jar").exists()
     assert leftovers(app) == []
 
@@ -128,7 +131,7 @@ def test_failed_reinstall_keeps_the_working_copy_and_data(make_app, served) -> N
     data.write_bytes(b"precious")
     result = invoke(app, "installdb", "--force", "--url", f"{base}/truncated.tar.gz")
     assert result.returncode != 0
-    assert ddb.find_installation(app / "dynamo_db") is not None
+    assert find_installation(app / "dynamo_db") is not None
     assert data.read_bytes() == b"precious"
 
 
@@ -142,7 +145,7 @@ def test_url_from_tight_yml(make_app, served) -> None:
     result = invoke(app, "installdb")
     assert result.returncode == 0, result.stderr
     assert f"from {base}/dynamodb_local_latest.tar.gz" in result.stdout
-    assert ddb.installed_version(app / "db") == ddb.installed_version(ensure_installed().dir)
+    assert installed_version(app / "db") == installed_version(ensure_installed().dir)
 
 
 def test_unknown_source_is_rejected(make_app) -> None:

@@ -17,8 +17,10 @@ from conftest import ensure_installed
 from test_rundb import rundb
 
 from tight.core.flags import is_true
-from tight.tasks import dynamodb_local as ddb
 from tight.tasks import loopback
+from tight.tasks.dynamodb_local.ports import free_port
+from tight.tasks.dynamodb_local.process import start
+from tight.tasks.dynamodb_local.running import list_tables
 
 pytestmark = [pytest.mark.slow, pytest.mark.dynamodb_local]
 _SIOCGIFADDR = 0x8915
@@ -64,10 +66,10 @@ def addresses() -> list[str]:
 
 
 def test_dynamodb_local_is_reachable_on_loopback_only(addresses: list[str]) -> None:
-    database = ddb.start(ensure_installed().dir, ddb.free_port(), in_memory=True)
+    database = start(ensure_installed().dir, free_port(), in_memory=True)
     try:
         assert database.confined and database.exposure_warning is None
-        assert ddb.list_tables(database.endpoint) == []
+        assert list_tables(database.endpoint) == []
         assert connects("127.0.0.1", database.port)
         reachable = [a for a in addresses if connects(a, database.port)]
         print(f"port {database.port}: 127.0.0.1 answers; {addresses} reachable: {reachable}")
@@ -79,7 +81,7 @@ def test_dynamodb_local_is_reachable_on_loopback_only(addresses: list[str]) -> N
 
 def test_unconfined_it_is_exposed_and_says_so(addresses: list[str]) -> None:
     """What the namespace prevents: the plain JVM answers on the network address too."""
-    database = ddb.start(ensure_installed().dir, ddb.free_port(), in_memory=True, confine=False)
+    database = start(ensure_installed().dir, free_port(), in_memory=True, confine=False)
     try:
         assert not database.confined
         assert connects(addresses[0], database.port)
@@ -91,9 +93,9 @@ def test_unconfined_it_is_exposed_and_says_so(addresses: list[str]) -> None:
 
 def test_rundb_says_it_is_on_loopback_only(make_app, addresses: list[str]) -> None:
     app = make_app(installed=True)
-    with rundb(app, "--port", str(ddb.free_port())) as run:
+    with rundb(app, "--port", str(free_port())) as run:
         port = int(run["endpoint"].rsplit(":", 1)[1])
         assert [a for a in addresses if connects(a, port)] == []
-        assert ddb.list_tables(run["endpoint"]) == ["my-service-dev-accounts"]
+        assert list_tables(run["endpoint"]) == ["my-service-dev-accounts"]
     assert run["returncode"] == 0, run["output"]
     assert f"It listens on 127.0.0.1:{port} only" in run["output"]

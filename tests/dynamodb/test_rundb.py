@@ -16,7 +16,9 @@ from typing import Any
 import pytest
 from conftest import INVOKE
 
-from tight.tasks.dynamodb_local import free_port, list_tables, local_engine
+from tight.tasks.dynamodb_local.ports import free_port
+from tight.tasks.dynamodb_local.running import list_tables
+from tight.tasks.dynamodb_local.tables import local_engine
 
 pytestmark = [pytest.mark.slow, pytest.mark.dynamodb_local]
 TABLE = "my-service-dev-accounts"

@@ -17,8 +17,10 @@ from conftest import INVOKE, ensure_installed
 from test_rundb import TABLE, account_ids, put_account, run_task, rundb
 
 from tight.core.flags import is_true
-from tight.tasks import dynamodb_local as ddb
-from tight.tasks.dynamodb_local import free_port, list_tables, local_engine
+from tight.tasks.dynamodb_local.installation import find_installation
+from tight.tasks.dynamodb_local.ports import free_port
+from tight.tasks.dynamodb_local.running import list_tables
+from tight.tasks.dynamodb_local.tables import local_engine
 
 pytestmark = [pytest.mark.slow, pytest.mark.dynamodb_local]
 
@@ -111,7 +113,7 @@ def test_installdb_force_never_places_the_archives_database(make_app, archive_wi
     data.write_bytes(b"MYDATA")
     result = run_task(app, "installdb", "--force", "--url", archive_with_data)
     assert result.returncode == 0, result.stdout + result.stderr
-    assert ddb.find_installation(app / "dynamo_db") is not None
+    assert find_installation(app / "dynamo_db") is not None
     assert data.read_bytes() == b"MYDATA"
     assert not (app / "dynamo_db" / "other.db").exists()
 

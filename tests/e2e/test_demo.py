@@ -11,14 +11,18 @@ from urllib.parse import urlparse
 import pytest
 
 from demo import flow
+from tight.tasks.dynamodb_local.running import list_tables
 
 # The demo runs `invoke rundb` (Java), npm and pip in subprocesses: not the quick loop.
 pytestmark = [pytest.mark.slow, pytest.mark.dynamodb_local]
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory):
-    return flow.run(tmp_path_factory.mktemp("demo"), echo=lambda line: None)
+def demo(tmp_path_factory, dynamodb_local):
+    """The whole demo; its artifact check uses the session's DynamoDB Local (its own
+    `invoke rundb` step still starts one, as a user does)."""
+    workdir = tmp_path_factory.mktemp("demo")
+    return flow.run(workdir, echo=lambda line: None, database=dynamodb_local.endpoint)
 
 
 def test_every_step_ran(demo):
@@ -117,6 +121,13 @@ def test_nothing_left_running(demo):
         assert probe.connect_ex(("127.0.0.1", port)) != 0  # rundb's DynamoDB Local is gone
 
 
-def test_second_run_in_the_same_folder_works(demo):
-    again = flow.run(demo.workdir, echo=lambda line: None)
+def test_the_artifact_check_used_the_session_database_and_left_it_as_found(demo, dynamodb_local):
+    assert demo.facts["artifact_endpoint"] == dynamodb_local.endpoint
+    dropped = demo.facts["artifact_tables_dropped"]
+    assert [name for name in dropped if name.endswith("-accounts")]  # it made the table
+    assert not set(dropped) & set(list_tables(dynamodb_local.endpoint) or [])
+
+
+def test_second_run_in_the_same_folder_works(demo, dynamodb_local):
+    again = flow.run(demo.workdir, echo=lambda line: None, database=dynamodb_local.endpoint)
     assert "6 passed" in {s.name: s.detail for s in again.steps}["replay the tests offline"]

@@ -24,7 +24,17 @@ sys.path.insert(0, '.')
 import app_index
 answers = {m: app_index.my_controller({'httpMethod': m, 'body': '{"a": 1}'}, None)
            for m in json.loads(sys.argv[1])}
-print(json.dumps({m: [a['statusCode'], a['body']] for m, a in answers.items()}))
+import tight.providers.aws.controllers.lambda_proxy_event as canonical
+one_tight = (
+    sys.modules['app.vendored.tight'] is sys.modules['tight']
+    and app_index.app is sys.modules['tight.providers.aws.lambda_app.app']
+    and len({m.__file__ for n, m in sys.modules.items() if n.endswith('lambda_proxy_event')}) == 1
+    and not hasattr(canonical, '__path__')
+)
+print(json.dumps({
+    'answers': {m: [a['statusCode'], a['body']] for m, a in answers.items()},
+    'one_tight': one_tight,
+}))
 """
 
 
@@ -37,14 +47,20 @@ def interpreter(version: str) -> str | None:
     return found if found and "/shims/" not in found else None
 
 
+@pytest.mark.parametrize("init", ["original", "generated"])
 @pytest.mark.parametrize("version", VERSIONS)
-def test_seed_overview_on_python(version, make_app):
+def test_seed_overview_on_python(version, init, make_app):
+    """With the original Tight's app/__init__.py (vendored tight aliases itself) and with the
+    generated one (its finder answers first): both import paths of tight/vendored_alias.py."""
     python = interpreter(version)
     if python is None:
         if is_true(os.environ.get("CI")):
             pytest.fail(f"Python {version} is not installed; CI must test every Lambda runtime")
         pytest.skip(f"Python {version} is not installed here")
-    app = make_app({"my_controller": SEED_OVERVIEW_HANDLER}, init=SEED_APP_INIT)
+    app = make_app(
+        {"my_controller": SEED_OVERVIEW_HANDLER},
+        init=SEED_APP_INIT if init == "original" else None,
+    )
     shutil.copytree(Path(tight.__file__).parent, app.root / "app" / "vendored" / "tight")
     done = subprocess.run(
         [python, "-I", "-S", "-c", PROBE, json.dumps(sorted(EXPECTED))],
@@ -53,5 +69,7 @@ def test_seed_overview_on_python(version, make_app):
         text=True,
     )
     assert done.returncode == 0, done.stderr
-    answers = {method: tuple(answer) for method, answer in json.loads(done.stdout).items()}
+    facts = json.loads(done.stdout)
+    answers = {method: tuple(answer) for method, answer in facts["answers"].items()}
     assert answers == EXPECTED
+    assert facts["one_tight"]

@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from tight.tasks.deploy_templates import Function
+from tight.tasks.deploy.stack import Function
 from tight.tasks.serving import gateway
 from tight.tasks.serving.routes import match
 

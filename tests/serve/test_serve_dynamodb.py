@@ -4,13 +4,13 @@ to AWS by default; when it is not running, the 500 comes with a log line naming 
 from __future__ import annotations
 
 import json
-import socket
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 
 from tests.serve.conftest import write_function
+from tight.tasks.dynamodb_local.ports import free_port
 
 pytestmark = pytest.mark.slow
 
@@ -39,12 +39,6 @@ def use_port(app: Path, port: int) -> None:
     config = app / "tight.yml"
     config.write_text(config.read_text().replace("port: 8000", f"port: {port}"))
     write_function(app, "tables", LISTS_TABLES)
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 @pytest.mark.dynamodb_local

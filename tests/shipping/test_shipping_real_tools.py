@@ -25,8 +25,9 @@ import yaml
 from tests.shipping import real_tools
 from tests.shipping.test_shipping_templates import CONTROLLERS, TABLES
 from tight.tasks.config import load_config
-from tight.tasks.deploy_templates import CRUD_ACTIONS, FRAMEWORK_VERSION, generate
-from tight.tasks.dynamodb_local import free_port
+from tight.tasks.deploy.serverless import CRUD_ACTIONS, FRAMEWORK_VERSION
+from tight.tasks.deploy_templates import generate
+from tight.tasks.dynamodb_local.ports import free_port
 
 pytestmark = pytest.mark.slow
 

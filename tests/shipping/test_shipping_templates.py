@@ -12,7 +12,8 @@ import pytest
 import yaml
 
 from tight.tasks.config import load_config
-from tight.tasks.deploy_templates import CRUD_ACTIONS, generate
+from tight.tasks.deploy.serverless import CRUD_ACTIONS
+from tight.tasks.deploy_templates import generate
 from tight.tasks.errors import TaskError
 
 CONTROLLERS = {

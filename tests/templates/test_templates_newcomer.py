@@ -19,7 +19,6 @@ import json
 import os
 import re
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -31,6 +30,7 @@ import pytest
 
 from tests.templates import helpers
 from tests.templates.helpers import REPO
+from tight.tasks.dynamodb_local.ports import free_port
 from tight.testing.events import make_event
 
 pytestmark = pytest.mark.slow
@@ -121,12 +121,6 @@ def snapshot(work_tree: Path, into: Path) -> str:
     return subprocess.run(
         [*git, "rev-parse", "HEAD"], capture_output=True, text=True, check=True
     ).stdout.strip()
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 @pytest.fixture

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from tests.testkit.harness import Project, Run, free_port, unreachable_endpoint
-from tight.tasks.dynamodb_local import list_tables
+from tight.tasks.dynamodb_local.running import list_tables
 from tight.testing import recording
 
 pytestmark = [pytest.mark.dynamodb_local, pytest.mark.slow]

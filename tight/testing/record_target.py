@@ -60,8 +60,8 @@ def local_endpoint(start: Path) -> tuple[str, str]:
     explicit = os.environ.get("DYNAMODB_ENDPOINT", "").strip()
     if explicit:
         return explicit.rstrip("/"), "DYNAMODB_ENDPOINT"
-    from tight.tasks import dynamodb_local
     from tight.tasks.config import CONFIG_FILE, app_root_above, load_config
+    from tight.tasks.dynamodb_local.ports import HOST
 
     folder = app_root_above(start)
     if folder is not None:
@@ -69,8 +69,8 @@ def local_endpoint(start: Path) -> tuple[str, str]:
             port = load_config(folder).dynamo_db_port
         except TaskError as exc:
             raise TargetError(exc.problem, exc.fix or f"fix {folder / CONFIG_FILE}") from exc
-        return f"http://{dynamodb_local.HOST}:{port}", f"{CONFIG_FILE} dynamo_db.port"
-    return f"http://{dynamodb_local.HOST}:8000", "the default port; no tight.yml found"
+        return f"http://{HOST}:{port}", f"{CONFIG_FILE} dynamo_db.port"
+    return f"http://{HOST}:8000", "the default port; no tight.yml found"
 
 
 def is_aws_endpoint(endpoint: str) -> bool:
@@ -80,7 +80,7 @@ def is_aws_endpoint(endpoint: str) -> bool:
 
 def check_local(endpoint: str, origin: str) -> Target:
     """DynamoDB Local must answer ListTables at `endpoint`; AWS's own endpoints are refused."""
-    from tight.tasks import dynamodb_local
+    from tight.tasks.dynamodb_local.running import list_tables
 
     if is_aws_endpoint(endpoint):
         raise TargetError(
@@ -89,7 +89,7 @@ def check_local(endpoint: str, origin: str) -> Target:
             f"unset DYNAMODB_ENDPOINT to use `invoke rundb`'s DynamoDB Local, or opt in to "
             f"real AWS explicitly with `pytest {AWS_OPT_IN}`",
         )
-    if urlsplit(endpoint).scheme != "http" or dynamodb_local.list_tables(endpoint) is None:
+    if urlsplit(endpoint).scheme != "http" or list_tables(endpoint) is None:
         raise TargetError(
             f"--tight-record records against DynamoDB Local, but nothing answers at "
             f"{endpoint} (from {origin}); no test was run",

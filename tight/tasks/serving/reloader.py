@@ -20,7 +20,7 @@ from pathlib import Path
 from types import ModuleType
 
 from tight.tasks.config import CONFIG_FILE, load_config
-from tight.tasks.deploy_templates import Function
+from tight.tasks.deploy.stack import Function
 from tight.tasks.serving.routes import load_routes
 
 log = logging.getLogger("tight.serve")

@@ -1,7 +1,7 @@
 """Which function answers a path: `functions.<name>.path` and `<path>/{proxy+}`, as deployed.
 
-The routes come from `deploy_templates.load_functions`, the very function `invoke template`
-uses, so the local server and the deployed API cannot disagree about paths.
+The routes come from `tight.tasks.deploy.functions.load_functions`, the very function
+`invoke template` uses, so the local server and the deployed API cannot disagree about paths.
 """
 
 from __future__ import annotations
@@ -9,7 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from tight.tasks.config import AppConfig
-from tight.tasks.deploy_templates import Function, load_functions
+from tight.tasks.deploy.functions import load_functions
+from tight.tasks.deploy.stack import Function
 
 
 @dataclass(frozen=True)
