@@ -37,15 +37,18 @@ class Pin:
 def host_resolution(
     requirements: Path, find_links: Path, work: Path, pip: PipRunner
 ) -> list[dict[str, object]] | None:
-    """The report's `install` entries of this machine's resolution, or None if it failed."""
+    """The report's `install` entries of this machine's resolution, or None if it failed
+    (or pip wrote a report version other than 1, the stable format pip documents)."""
     report = work / "host-report.json"
     report.unlink(missing_ok=True)
     args = ["install", "--dry-run", "--ignore-installed", "--quiet", "--report", str(report)]
     result = pip([*args, "--find-links", str(find_links), "--requirement", str(requirements)])
     if result.returncode != 0 or not report.is_file():
         return None
-    entries = json.loads(report.read_text(encoding="utf-8")).get("install", [])
-    return [entry for entry in entries if isinstance(entry, dict)]
+    parsed = json.loads(report.read_text(encoding="utf-8"))
+    if not isinstance(parsed, dict) or parsed.get("version") != "1":
+        return None  # a report format this code does not know: ask the top-level lines instead
+    return [entry for entry in parsed.get("install", []) if isinstance(entry, dict)]
 
 
 def artifact_name(entry: dict[str, object]) -> str:
