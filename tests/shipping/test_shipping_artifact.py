@@ -299,7 +299,8 @@ def test_the_zip_runs_in_a_clean_interpreter_with_only_boto3(
 def test_cli_warns_when_vendored_is_stale(vendored_app: Path, run_invoke) -> None:
     # The vendored tight comes from this checkout, which may have changed since the module
     # fixture vendored it: re-stamp it as fresh for the sources as they are now.
-    from tight.tasks.vendor import REQUIREMENTS_FILE, STAMP_FILE, fingerprint, read_requirements
+    from tight.tasks.vendor.requirements import REQUIREMENTS_FILE, read_requirements
+    from tight.tasks.vendor.stamp import STAMP_FILE, fingerprint
 
     config = load_config()
     stamp_path = config.vendor_dir / STAMP_FILE

@@ -80,7 +80,7 @@ def test_requirements_hash_lines_work_with_a_local_tight(app: Path, offline_pip:
 
 
 def test_requirements_parsing_uses_packaging(tmp_path: Path) -> None:
-    from tight.tasks.requirements import logical_lines, parse_spec, read_requirements
+    from tight.tasks.vendor.requirements import logical_lines, parse_spec, read_requirements
 
     spec = parse_spec('Foo_Bar[x]>=1.0 ; python_version >= "3.12"', tmp_path)
     assert (spec.name, spec.pip_text, spec.marker) == (
@@ -94,3 +94,18 @@ def test_requirements_parsing_uses_packaging(tmp_path: Path) -> None:
     (tmp_path / "r.txt").write_text("not a requirement!!\n")
     with pytest.raises(TaskError, match="is not a requirement pip understands"):
         read_requirements(tmp_path / "r.txt")
+
+
+def test_a_file_url_is_decoded_as_path_as_uri_wrote_it(tmp_path: Path) -> None:
+    """A checkout in a folder with a space is written `file:///my%20dir/tight` by the
+    template; the vendored path is the real folder, not one named `my%20dir`."""
+    from tight.tasks.vendor.requirements import parse_spec
+
+    checkout = tmp_path / "my dir" / "tight"
+    checkout.mkdir(parents=True)
+
+    named = parse_spec(f"tight-lambda @ {checkout.as_uri()}", tmp_path)
+    bare = parse_spec(checkout.as_uri(), tmp_path)
+    relative = parse_spec("file:my%20dir/tight", tmp_path)
+
+    assert named.local == bare.local == relative.local == checkout

@@ -11,7 +11,9 @@ from tests.shipping.conftest import REPO, make_sdist, make_wheel
 from tight.tasks import vendor as vendor_module
 from tight.tasks.config import load_config
 from tight.tasks.errors import TaskError
-from tight.tasks.vendor import STAMP_FILE, vendor
+from tight.tasks.vendor import pip as vendor_pip
+from tight.tasks.vendor import vendor
+from tight.tasks.vendor.stamp import STAMP_FILE
 
 
 def set_platform(app: Path, runtime: str, architecture: str) -> None:
@@ -205,7 +207,7 @@ def test_second_run_with_nothing_changed_does_not_run_pip(
         raise AssertionError("pip must not run when nothing changed")
 
     with monkeypatch.context() as patched:
-        patched.setattr(vendor_module, "run_pip", no_pip)
+        patched.setattr(vendor_pip, "run_pip", no_pip)
         assert vendor(load_config()).up_to_date
         assert vendor(load_config(), ["purepkg"]).up_to_date  # already listed
     assert calls == []
@@ -262,7 +264,7 @@ def test_missing_local_path_is_named(app: Path) -> None:
 def test_platform_flags_follow_the_lambda_os() -> None:
     from dataclasses import replace
 
-    from tight.tasks.vendor import lambda_platforms
+    from tight.tasks.vendor.target import lambda_platforms
 
     config = _config("python3.11", "x86_64")
     platforms = lambda_platforms(config)
@@ -272,6 +274,68 @@ def test_platform_flags_follow_the_lambda_os() -> None:
     arm = lambda_platforms(replace(config, runtime="python3.13", architecture="arm64"))
     assert arm[0] == "manylinux_2_34_aarch64"  # Amazon Linux 2023: glibc 2.34
     assert all("x86_64" not in p for p in arm)
+
+
+@pytest.mark.parametrize(
+    ("wheel", "runtime", "architecture", "fits"),
+    [
+        ("x-1-cp38-abi3-manylinux2014_x86_64.whl", "python3.11", "x86_64", True),  # stable ABI
+        ("x-1-cp311-cp311-manylinux1_x86_64.whl", "python3.11", "x86_64", True),
+        ("x-1-cp312-cp312-manylinux_2_28_x86_64.whl", "python3.12", "x86_64", True),
+        ("x-1-py2.py3-none-any.whl", "python3.13", "arm64", True),
+        ("x-1-cp311-cp311-manylinux_2_28_x86_64.whl", "python3.11", "x86_64", False),  # AL2
+        ("x-1-cp312-cp312-manylinux_2_17_x86_64.whl", "python3.11", "x86_64", False),
+        ("x-1-cp311-cp311-manylinux_2_17_x86_64.whl", "python3.11", "arm64", False),
+        ("x-1-cp311-cp311-manylinux2010_aarch64.whl", "python3.11", "arm64", False),
+        ("x-1-cp311-cp311-linux_x86_64.whl", "python3.11", "x86_64", False),
+        ("x-1-cp311-cp311-musllinux_1_2_x86_64.whl", "python3.11", "x86_64", False),
+    ],
+)
+def test_a_wheel_fits_lambda_by_packaging_tags(
+    wheel: str, runtime: str, architecture: str, fits: bool
+) -> None:
+    from tight.tasks.vendor.target import fits as fits_lambda
+
+    assert fits_lambda(Path(wheel), _config(runtime, architecture)) is fits
+
+
+@pytest.mark.slow
+def test_an_sdist_only_dependency_is_found_in_pips_report_and_built(
+    app: Path, offline_pip: Path
+) -> None:
+    make_sdist(offline_pip, "puresrc", "1.0")
+    make_wheel(offline_pip, "needssrc", "1.0", "py3-none-any", requires=("puresrc",))
+    (app / "requirements-vendor.txt").write_text("needssrc\n")
+
+    result = vendor(load_config())
+
+    assert result.installed == ["needssrc", "puresrc"]
+    assert installed_tag(app, "puresrc")[1] == ["py3-none-any"]
+
+
+@pytest.mark.slow
+def test_pips_wording_is_never_read(app: Path, offline_pip: Path) -> None:
+    """Exit codes and pip's JSON report decide: with every message pip prints scrambled, the
+    pure sdist is still built and the Mac-only wheel still refused by its name."""
+    import subprocess
+
+    from tight.tasks.vendor.pip import run_pip
+
+    def scrambled(args):  # type: ignore[no-untyped-def]
+        result = run_pip(args)
+        return subprocess.CompletedProcess(
+            result.args, result.returncode, result.stdout[::-1], result.stderr[::-1]
+        )
+
+    make_sdist(offline_pip, "puresrc", "1.0")
+    make_wheel(offline_pip, "maconly", "1.0", "cp311-cp311-macosx_11_0_arm64")
+    (app / "requirements-vendor.txt").write_text("puresrc\n")
+
+    assert vendor(load_config(), pip=scrambled).installed == ["puresrc"]
+    with pytest.raises(TaskError) as error:
+        vendor(load_config(), ["maconly"], pip=scrambled)
+    assert "'maconly'" in error.value.problem
+    assert "python3.11 on x86_64" in error.value.problem
 
 
 def _config(runtime: str, architecture: str):

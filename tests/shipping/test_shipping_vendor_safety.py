@@ -15,7 +15,8 @@ import pytest
 from tests.shipping.conftest import REPO, make_wheel
 from tight.tasks.config import load_config
 from tight.tasks.errors import TaskError
-from tight.tasks.vendor import STAMP_FILE, vendor
+from tight.tasks.vendor import vendor
+from tight.tasks.vendor.stamp import STAMP_FILE
 
 
 def never_pip(args):  # type: ignore[no-untyped-def]

@@ -10,7 +10,6 @@ for executables), and the compression level is fixed. Only what runs is packed: 
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 import stat
 import tempfile
@@ -25,6 +24,7 @@ from tight.tasks import bytecode, runtime_modules
 from tight.tasks.config import AppConfig, load_config
 from tight.tasks.errors import TaskError
 from tight.tasks.files import TEMP_PREFIX, default_mode
+from tight.tasks.vendor.stamp import read_stamp
 
 BUILDS_DIR = "builds"
 TOP_FILES = ("app_index.py", "env.dist.yml", "tight.yml")
@@ -223,9 +223,8 @@ def check_vendored(config: AppConfig) -> None:
             f"{vendor} holds no tight package, so app_index.py cannot import in Lambda",
             "run `invoke pip-install --requirements` (requirements-vendor.txt lists tight)",
         )
-    try:
-        stamp = json.loads((vendor / ".tight-vendor-stamp.json").read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+    stamp = read_stamp(vendor)
+    if not stamp:
         return
     built_for = (stamp.get("runtime"), stamp.get("architecture"))
     if built_for != (config.runtime, config.architecture):
@@ -362,7 +361,8 @@ def artifact(c: Context, builds_dir: str = "") -> None:
 
 def vendored_is_stale(config: AppConfig) -> bool:
     """The vendor stamp no longer matches the requirements (or local sources) it was built from."""
-    from tight.tasks.vendor import REQUIREMENTS_FILE, fingerprint, read_requirements, read_stamp
+    from tight.tasks.vendor.requirements import REQUIREMENTS_FILE, read_requirements
+    from tight.tasks.vendor.stamp import fingerprint
 
     stamp = read_stamp(config.vendor_dir).get("fingerprint")
     requirements = config.root / REQUIREMENTS_FILE

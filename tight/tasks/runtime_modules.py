@@ -8,6 +8,7 @@ fails there). `invoke artifact`, the benchmark's size figure and the tests all r
 
 from __future__ import annotations
 
+from importlib.metadata import Distribution
 from pathlib import Path
 
 RUNTIME_MODULES = (
@@ -75,8 +76,8 @@ def tight_dist_info(entries: list[tuple[str, Path]], vendor_prefix: str) -> str 
     for name, path in entries:
         folder = _is_tight_dist_info(name, vendor_prefix)
         if folder and name.endswith("/RECORD"):
-            record = path.read_text(encoding="utf-8", errors="replace")
-            if any(line.split(",", 1)[0] == "tight/__init__.py" for line in record.splitlines()):
+            files = Distribution.at(path.parent).files or ()
+            if any(file.as_posix() == "tight/__init__.py" for file in files):
                 return folder
     return None
 

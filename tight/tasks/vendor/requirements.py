@@ -14,6 +14,8 @@ import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
+from urllib.request import url2pathname
 
 from packaging.markers import InvalidMarker, Marker
 from packaging.requirements import InvalidRequirement, Requirement
@@ -21,34 +23,12 @@ from packaging.utils import canonicalize_name
 
 from tight.tasks.errors import TaskError
 from tight.tasks.files import read_utf8
+from tight.tasks.vendor.target import target_environment
 
-MACHINE = {"x86_64": "x86_64", "arm64": "aarch64"}
+REQUIREMENTS_FILE = "requirements-vendor.txt"
 _INCLUDE = re.compile(r"^(?:-r|--requirement)(?:\s*=?\s*)(\S+)$")
 _CONSTRAINT = re.compile(r"^(?:-c|--constraint)(?:\s*=?\s*)(\S+)$")
 _HASH = re.compile(r"\s+--hash[=\s]\s*(\S+)")
-
-
-def canonical_name(name: str) -> str:
-    """PEP 503 normalisation: `Python_Dateutil` and `python-dateutil` are one package."""
-    return canonicalize_name(name)
-
-
-def target_environment(runtime: str, architecture: str) -> dict[str, str]:
-    """The marker environment of a Lambda runtime (`python3.12` on `arm64`)."""
-    version = runtime.removeprefix("python")
-    return {
-        "implementation_name": "cpython",
-        "implementation_version": f"{version}.0",
-        "os_name": "posix",
-        "platform_machine": MACHINE[architecture],
-        "platform_python_implementation": "CPython",
-        "platform_release": "",
-        "platform_system": "Linux",
-        "platform_version": "",
-        "python_full_version": f"{version}.0",
-        "python_version": version,
-        "sys_platform": "linux",
-    }
 
 
 @dataclass(frozen=True)
@@ -75,6 +55,11 @@ class Spec:
             return str(self.local)
         return self.name or self.text
 
+    @property
+    def requirement(self) -> str:
+        """What pip is given, without `--hash` options: one requirement, as pip's CLI takes it."""
+        return _HASH.sub("", self.pip_text).strip()
+
     def applies_to(self, runtime: str, architecture: str) -> bool:
         """Whether the marker holds on Lambda (not on this machine)."""
         if self.marker is None:
@@ -92,6 +77,12 @@ def _split_marker(text: str) -> tuple[str, str | None]:
         return body.strip(), str(Marker(marker.strip()))
     except InvalidMarker:
         return text, None
+
+
+def file_url_path(url: str) -> str:
+    """`file:///my%20dir/tight` -> `/my dir/tight` (what `Path.as_uri()` writes, decoded);
+    `file:../tight` -> `../tight`, relative to the file that lists it."""
+    return url2pathname(urlsplit(url).path)
 
 
 def parse_spec(text: str, base: Path) -> Spec:
@@ -116,20 +107,20 @@ def parse_spec(text: str, base: Path) -> Spec:
         return Spec(
             original,
             pip_text=str(requirement) + hash_args,
-            project=canonical_name(requirement.name),
+            project=canonicalize_name(requirement.name),
             marker=marker,
             hashes=hashes,
         )
     if requirement is not None:  # name @ file:///path
         marker = str(requirement.marker) if requirement.marker else None
-        candidate = re.sub(r"^file:(//)?", "", requirement.url or "")
+        candidate = file_url_path(requirement.url or "")
         local = (base / candidate).resolve()
         return Spec(original, local, pip_text=str(local), marker=marker, hashes=hashes)
     candidate, marker = _split_marker(body)
     if "://" in candidate and not candidate.startswith("file:"):
         return Spec(original, pip_text=candidate + hash_args, marker=marker, hashes=hashes)
     if candidate.startswith("file:"):
-        local = (base / re.sub(r"^file:(//)?", "", candidate)).resolve()
+        local = (base / file_url_path(candidate)).resolve()
         return Spec(original, local, pip_text=str(local), marker=marker, hashes=hashes)
     looks_like_path = candidate.startswith((".", "/", "~")) or candidate.endswith(
         (".whl", ".tar.gz", ".zip")
