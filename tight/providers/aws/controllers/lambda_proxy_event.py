@@ -13,7 +13,7 @@ it unchanged. Dispatch is one dict lookup on the request method; what a handler 
 
 import sys
 
-from tight.core import request_state
+from tight.providers.aws.controllers import request_context
 from tight.providers.aws.controllers.request import (
     ACCEPTED_EVENTS,
     HTTP,
@@ -46,8 +46,8 @@ from tight.providers.aws.controllers.response import (
     to_proxy_response,
 )
 
-_set_context = request_state.set_context
-_reset_context = request_state.reset_context
+_set_context = request_context.set  # what tight.core.request_state.set_context is
+_reset_context = request_context.reset
 _join = "".join
 
 __all__ = [
@@ -429,7 +429,7 @@ def _non_dict(result: object, routes: "dict[str, _Route]", method: object, sourc
         return for_source({"statusCode": 204, "headers": get_default_headers(), "body": ""}, source)
     if isinstance(result, dict):  # a dict subclass such as Response
         return to_proxy_response(result, source)
-    from tight.core import logger
+    from tight.core import logger, request_state
 
     logger.error(
         f"{_handler_name(routes, method)} returned {type(result).__name__}, expected a dict "
