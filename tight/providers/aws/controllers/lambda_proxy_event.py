@@ -11,26 +11,16 @@ it unchanged. Dispatch is one dict lookup on the request method; what a handler 
 (`event`, `context`, `principal_id`) is read once, at decoration.
 """
 
+import json
 import sys
 
-from tight.providers.aws.controllers import request_context
-from tight.providers.aws.controllers.request import (
+from tight.providers.aws.controllers import (
     ACCEPTED_EVENTS,
     HTTP,
     REST,
     BadRequest,
     UnsupportedEventError,
-    _scan_json,
-    classify,
-    cookies,
-    handler_event,
-    header,
-    parse_body,
-    parse_json,
-    principal_id,
-    query_param,
-    query_params,
-    with_parsed_body,
+    request_context,
 )
 from tight.providers.aws.controllers.response import (
     HttpExitException,
@@ -49,6 +39,45 @@ from tight.providers.aws.controllers.response import (
 _set_context = request_context.set  # what tight.core.request_state.set_context is
 _reset_context = request_context.reset
 _join = "".join
+_scan_json = json.decoder.JSONDecoder().scan_once  # request.parse_json's C scanner
+
+
+def _bind_request_helpers() -> None:
+    """Replace the stubs below with request.py's functions, importing it."""
+    from tight.providers.aws.controllers import request
+
+    namespace = globals()
+    for name in _REQUEST_HELPERS:
+        namespace[name] = getattr(request, name)
+
+
+def _imported_on_first_use(name: str) -> "Callable":
+    """request.py's helpers, imported on first use: a REST request with no authorizer and a
+    JSON or empty body needs none of them, so most cold starts never import request.py
+    (~0.25 ms). The first call of any stub binds them all: later calls are direct."""
+
+    def stub(*args: object, **kwargs: object) -> object:
+        _bind_request_helpers()
+        return globals()[name](*args, **kwargs)
+
+    stub.__name__ = stub.__qualname__ = name
+    stub.__doc__ = f"`tight.providers.aws.controllers.request.{name}`."
+    return stub
+
+
+_REQUEST_HELPERS = ("classify", "cookies", "handler_event", "header", "parse_body")
+_REQUEST_HELPERS += ("parse_json", "principal_id", "query_param", "query_params")
+_REQUEST_HELPERS += ("with_parsed_body",)
+classify = _imported_on_first_use("classify")
+cookies = _imported_on_first_use("cookies")
+handler_event = _imported_on_first_use("handler_event")
+header = _imported_on_first_use("header")
+parse_body = _imported_on_first_use("parse_body")
+parse_json = _imported_on_first_use("parse_json")
+principal_id = _imported_on_first_use("principal_id")
+query_param = _imported_on_first_use("query_param")
+query_params = _imported_on_first_use("query_params")
+with_parsed_body = _imported_on_first_use("with_parsed_body")
 
 __all__ = [
     "ACCEPTED_EVENTS",
