@@ -1,6 +1,7 @@
-"""Where the test kit's lifecycle lives: one `RecordRun` per pytest run, one `AwsRecording`
-per test that asks for the `aws_recording` fixture (or `dynamo_db_session` / `app`, which ask
-for it).
+"""The test kit's record/playback lifecycle: one `RecordRun` a run, one `AwsRecording` a test.
+
+An `AwsRecording` exists for each test that asks for the `aws_recording` fixture (or for
+`dynamo_db_session` / `app`, which ask for it).
 
 `RecordRun` is the switch, read once: playback (the default), or record against DynamoDB Local
 (`--tight-record`, TIGHT_RECORD=1) or real AWS (`--tight-record=aws`, TIGHT_RECORD=aws), with
