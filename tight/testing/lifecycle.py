@@ -146,6 +146,13 @@ class AwsRecording:
     def is_record_mode(self) -> bool:
         return self.run.recording
 
+    @property
+    def monkeypatch(self) -> pytest.MonkeyPatch:
+        """Undone when the recording finishes. Environment changes made between two of the
+        recording's own (the `app` fixture's env files) go here too, so that every change is
+        put back in reverse order, whichever fixture pytest tears down first."""
+        return self._monkeypatch
+
     # -------------------------------------------------------------------------- lifecycle
 
     def start(self) -> None:
