@@ -33,7 +33,7 @@ def _is_test_file(name: str) -> bool:
 
 
 def excluded(relative: PurePosixPath, vendor: PurePosixPath | None, local_db: str | None) -> bool:
-    """Whether a path (relative to the app root) stays out of the artifact, and so why not."""
+    """Whether a path (relative to the app root) stays out of the artifact."""
     parts = relative.parts
     if any(part.startswith(".") or part in CACHE_DIRS for part in parts):
         return True  # dotfiles (.env, .git, .gitkeep, the vendor stamp) and caches
