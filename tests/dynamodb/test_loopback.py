@@ -17,7 +17,7 @@ from conftest import ensure_installed
 from test_rundb import rundb
 
 from tight.core.flags import is_true
-from tight.tasks import loopback
+from tight.tasks.dynamodb_local import loopback
 from tight.tasks.dynamodb_local.ports import free_port
 from tight.tasks.dynamodb_local.process import start
 from tight.tasks.dynamodb_local.running import list_tables

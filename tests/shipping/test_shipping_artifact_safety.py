@@ -113,3 +113,23 @@ def test_artifact_refuses_huge_file_before_reading_it(
     assert "over Lambda's 250.0 MiB limit" in error.value.problem
     assert "largest: app/lib/big.bin 250.0 MiB" in error.value.problem
     assert no_zip_written(vendored_app)
+
+
+def test_artifact_packs_a_vendored_distribution_whose_record_is_unreadable(
+    vendored_app: Path,
+) -> None:
+    """A RECORD that is not UTF-8 or not CSV (another tool's, or a damaged one) is not
+    Tight's: the artifact is still built, and Tight's own dist-info is still slimmed."""
+    broken = vendored_app / "app" / "vendored" / "aaa_broken-1.0.dist-info"
+    broken.mkdir()
+    (broken / "METADATA").write_text("Metadata-Version: 2.1\nName: aaa-broken\nVersion: 1.0\n")
+    (broken / "RECORD").write_bytes(b"aaa_broken.py,,\n\xff\xfe,,\na,b,c,d\n")
+
+    names = built_names(vendored_app)
+
+    assert "app/vendored/aaa_broken-1.0.dist-info/RECORD" in names
+    tight_info = {name.split("/")[2] for name in names if "/tight_lambda-" in name}
+    assert len(tight_info) == 1, tight_info
+    (folder,) = tight_info
+    assert f"app/vendored/{folder}/METADATA" in names
+    assert f"app/vendored/{folder}/RECORD" not in names

@@ -117,6 +117,21 @@ def test_pip_install_refuses_vendor_dir_holding_foreign_files(app: Path) -> None
     assert (app / "app" / "shared" / "helpers.py").read_text() == "MINE = 1\n"
 
 
+def test_pip_install_with_an_old_stamp_and_a_damaged_record_refuses_clearly(app: Path) -> None:
+    """A stamp older than its manifest: the RECORDs say what pip-install put there. One that
+    is not UTF-8 CSV vouches for nothing, so its files count as foreign: refused, no traceback."""
+    vendored = app / "app" / "vendored"
+    info = vendored / "purepkg-1.0.dist-info"
+    info.mkdir(parents=True)
+    (info / "RECORD").write_bytes(b"purepkg.py,,\n\xff\xfe,,\n")
+    (vendored / "purepkg.py").write_text("VALUE = 1\n")
+    (vendored / STAMP_FILE).write_text(json.dumps({"fingerprint": "older"}))
+    with pytest.raises(TaskError) as error:
+        vendor(load_config(), pip=never_pip)
+    assert "holds purepkg.py, which `invoke pip-install` did not put there" in error.value.problem
+    assert (vendored / "purepkg.py").read_text() == "VALUE = 1\n"
+
+
 @pytest.mark.slow
 def test_pip_install_refuses_a_file_added_to_vendored_after_a_run(
     app: Path, offline_pip: Path

@@ -181,3 +181,26 @@ def test_a_bad_controller_folder_fails_the_tests_with_the_fix(
     run = project.pytest("-k", "principal_id")
     run.assert_outcomes(errors=1)  # the `app` fixture fails: reported as a setup error
     assert "'my-orders' is not a valid Python identifier" in run.stdout.str()
+
+
+ENV_ORDER_TESTS = """
+import os
+
+
+def test_recording_first_then_app(dynamo_db_session, app):
+    assert "AWS_PROFILE" not in os.environ  # playback: env.dist.yml cannot bring a profile
+
+
+def test_after_it():
+    assert "AWS_PROFILE" not in os.environ, "the previous test leaked env.dist.yml's value"
+"""
+
+
+def test_the_env_files_are_put_back_whatever_the_fixture_order(
+    project: Project, generated: Path
+) -> None:
+    _app(project, generated)
+    project.write("env.dist.yml", "CI: False\nSTAGE: dev\nAWS_PROFILE: from-env-dist\n")
+    project.write("tests/test_order.py", ENV_ORDER_TESTS)
+    run = project.pytest()
+    run.assert_outcomes(passed=2)

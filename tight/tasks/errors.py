@@ -44,6 +44,8 @@ def os_error_fix(exc: OSError) -> str:
     return _OS_ERROR_FIXES.get(exc.errno or 0, "check the file named above and run the task again")
 
 
-def output_tail(text: str, lines: int = 8) -> str:
-    """The last `lines` of a command's output, for an error message about it."""
-    return "\n".join(text.strip().splitlines()[-lines:]) or "(no output)"
+def output_tail(text: str, lines: int = 8, indent: str = "") -> str:
+    """The last `lines` non-blank lines of a command's output, for an error message about it;
+    `indent` starts every line after the first (to sit under an `error:` line)."""
+    kept = [line for line in text.strip().splitlines() if line.strip()][-lines:]
+    return f"\n{indent}".join(kept) or "(no output)"

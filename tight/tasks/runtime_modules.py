@@ -75,11 +75,19 @@ def tight_dist_info(entries: list[tuple[str, Path]], vendor_prefix: str) -> str 
     whatever the distribution is called."""
     for name, path in entries:
         folder = _is_tight_dist_info(name, vendor_prefix)
-        if folder and name.endswith("/RECORD"):
-            files = Distribution.at(path.parent).files or ()
-            if any(file.as_posix() == "tight/__init__.py" for file in files):
-                return folder
+        is_record = folder and name.endswith("/RECORD")
+        if is_record and "tight/__init__.py" in _record_paths(path.parent):
+            return folder
     return None
+
+
+def _record_paths(dist_info: Path) -> set[str]:
+    """The paths a dist-info's RECORD lists; none when it is not UTF-8 CSV (another tool's,
+    or damaged): such a distribution is not Tight's, and it still ships as it is."""
+    try:
+        return {file.as_posix() for file in Distribution.at(dist_info).files or ()}
+    except (UnicodeDecodeError, ValueError, TypeError):
+        return set()
 
 
 def slim_tight_metadata(

@@ -1,9 +1,9 @@
-"""Realistic HTTP events for handler tests: API Gateway REST (v1), HTTP API (v2), Lambda
-Function URL and Application Load Balancer.
+"""Realistic HTTP events for handler tests: API Gateway v1/v2, Function URLs and ALB.
 
-The shapes follow the payloads AWS documents for each source (keys, nesting, which fields
-are null or absent when empty, lower-cased v2 headers, comma-joined v2 duplicates), so a
-handler tested with these events meets the same dictionaries in production.
+One builder for API Gateway REST (v1), HTTP API (v2), Lambda Function URL and Application Load
+Balancer events. The shapes follow the payloads AWS documents for each source (keys, nesting,
+which fields are null or absent when empty, lower-cased v2 headers, comma-joined v2
+duplicates), so a handler tested with these events meets the same dictionaries in production.
 """
 
 from __future__ import annotations

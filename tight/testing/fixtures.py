@@ -58,7 +58,7 @@ def app(
     Session and never reaches for real credentials in playback.
     """
     root = app_loader.find_app_root(Path(str(request.path)), request.config.rootpath)
-    app_loader.load_env(root, monkeypatch)
+    app_loader.load_env(root, aws_recording.monkeypatch)
     aws_recording.isolate_environment()
     return app_loader.import_app_index(root, monkeypatch)
 

@@ -1,6 +1,7 @@
-"""Where the test kit's lifecycle lives: one `RecordRun` per pytest run, one `AwsRecording`
-per test that asks for the `aws_recording` fixture (or `dynamo_db_session` / `app`, which ask
-for it).
+"""The test kit's record/playback lifecycle: one `RecordRun` a run, one `AwsRecording` a test.
+
+An `AwsRecording` exists for each test that asks for the `aws_recording` fixture (or for
+`dynamo_db_session` / `app`, which ask for it).
 
 `RecordRun` is the switch, read once: playback (the default), or record against DynamoDB Local
 (`--tight-record`, TIGHT_RECORD=1) or real AWS (`--tight-record=aws`, TIGHT_RECORD=aws), with
@@ -144,6 +145,13 @@ class AwsRecording:
     @property
     def is_record_mode(self) -> bool:
         return self.run.recording
+
+    @property
+    def monkeypatch(self) -> pytest.MonkeyPatch:
+        """Undone when the recording finishes. Environment changes made between two of the
+        recording's own (the `app` fixture's env files) go here too, so that every change is
+        put back in reverse order, whichever fixture pytest tears down first."""
+        return self._monkeypatch
 
     # -------------------------------------------------------------------------- lifecycle
 

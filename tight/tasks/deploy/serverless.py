@@ -1,8 +1,8 @@
-"""The stack as a Serverless Framework file (`serverless.yml`, v3 syntax):
-`serverless deploy --stage dev` deploys it.
+"""The stack as a Serverless Framework v3 file (`serverless.yml`), for `serverless deploy`.
 
-The stage is `--stage` (`${sls:stage}`), which table names follow; the functions' role gets
-the same DynamoDB actions SAM's DynamoDBCrudPolicy grants, on the app's tables and indexes.
+The stage is `--stage` (`serverless deploy --stage dev`; `${sls:stage}` inside), which table
+names follow; the functions' role gets the same DynamoDB actions SAM's DynamoDBCrudPolicy
+grants, on the app's tables and indexes.
 """
 
 from __future__ import annotations

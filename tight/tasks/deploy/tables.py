@@ -1,8 +1,8 @@
-"""The tables of the stack: each `schemas/dynamo/<table>.yml` (written by `invoke
-generateschema`) is one `AWS::DynamoDB::Table` resource.
+"""The tables of the stack: one `AWS::DynamoDB::Table` per `schemas/dynamo/<table>.yml`.
 
-A table named `<NAME>-<STAGE>-<table>`, as the models compute it, is remembered split around
-the stage so both formats can make its name follow the deploy-time stage.
+Those files are written by `invoke generateschema`. A table named `<NAME>-<STAGE>-<table>`, as
+the models compute it, is remembered split around the stage so both formats can make its name
+follow the deploy-time stage.
 """
 
 from __future__ import annotations

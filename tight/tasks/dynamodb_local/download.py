@@ -1,8 +1,8 @@
-"""Fetching AWS's DynamoDB Local tarball over http(s): the URL check, the verified download
-and its checksum, and the progress line `invoke installdb` prints.
+"""Downloading AWS's DynamoDB Local tarball: URL check, verified download, checksum, progress.
 
-Kept apart from `install` because a download can fail in ways an npm install cannot (a short
-read, a wrong checksum, a proxy), and each of those must be an `error:`/`fix:` of its own.
+The progress line is the one `invoke installdb` prints. Kept apart from `install` because a
+download can fail in ways an npm install cannot (a short read, a wrong checksum, a proxy), and
+each of those must be an `error:`/`fix:` of its own.
 """
 
 from __future__ import annotations

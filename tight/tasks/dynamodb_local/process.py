@@ -2,7 +2,7 @@
 
 `start` returns only once the database answers ListTables, so callers never race the JVM (the
 original Tight did). The JVM gets its own process group and, on Linux, dies with its parent;
-where it can (root on Linux) it is confined to loopback through `tight.tasks.loopback`.
+where it can (root on Linux) it is confined to loopback by the sibling module `loopback`.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from collections import deque
 from collections.abc import Callable
 from pathlib import Path
 
-from tight.tasks import loopback
+from tight.tasks.dynamodb_local import loopback
 from tight.tasks.dynamodb_local.installation import Installation, require_installation
 from tight.tasks.dynamodb_local.ports import HOST, ensure_port_free, port_in_use
 from tight.tasks.dynamodb_local.running import RunningDatabase, answers_within

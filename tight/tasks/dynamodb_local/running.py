@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from tight.tasks import loopback
+from tight.tasks.dynamodb_local import loopback
 
 _FAKE_AUTH = (
     "AWS4-HMAC-SHA256 Credential=local/20200101/us-east-1/dynamodb/aws4_request, "
@@ -39,7 +39,7 @@ class RunningDatabase:
     process: subprocess.Popen[str] | None = None
     command: list[str] = field(default_factory=list)
     output: deque[str] = field(default_factory=lambda: deque(maxlen=200))
-    confined: bool = False  # True: reachable on 127.0.0.1 only (see tight.tasks.loopback)
+    confined: bool = False  # True: reachable on 127.0.0.1 only (see the loopback module)
     _server: Any = None
     _reader: threading.Thread | None = None
     _forwarder: Any = None

@@ -54,10 +54,14 @@ def owned_files(dist: Distribution, root: Path) -> set[Path]:
 
 
 def top_level_entries(info: Path) -> set[str]:
-    """The top-level names a distribution's RECORD installs, plus its dist-info folder."""
-    dist = Distribution.at(info)
+    """The top-level names a distribution's RECORD installs, plus its dist-info folder.
+    A RECORD that is not UTF-8 CSV vouches for nothing (its files then count as foreign)."""
+    try:
+        files = Distribution.at(info).files or ()
+    except (UnicodeDecodeError, ValueError, TypeError):
+        files = ()
     found = {info.name}
-    for file in dist.files or ():
+    for file in files:
         top = file.parts[0] if file.parts else ""
         if top and top != "..":
             found.add(top)

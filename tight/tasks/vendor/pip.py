@@ -12,6 +12,8 @@ import subprocess
 import sys
 from collections.abc import Callable, Sequence
 
+from tight.tasks.errors import output_tail
+
 PipRunner = Callable[[Sequence[str]], "subprocess.CompletedProcess[str]"]
 
 
@@ -27,8 +29,6 @@ def run_pip(args: Sequence[str]) -> subprocess.CompletedProcess[str]:
     )
 
 
-def tail(result: subprocess.CompletedProcess[str], lines: int = 12) -> str:
-    """The last non-blank lines pip printed, indented to sit under an `error:` line."""
-    text = (result.stderr or "") + (result.stdout or "")
-    kept = [line for line in text.strip().splitlines() if line.strip()][-lines:]
-    return "\n    ".join(kept)
+def tail(result: subprocess.CompletedProcess[str]) -> str:
+    """The last lines pip printed, indented to sit under an `error:` line."""
+    return output_tail((result.stderr or "") + (result.stdout or ""), 12, indent="    ")
