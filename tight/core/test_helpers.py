@@ -1,6 +1,6 @@
 """Tight's pytest plugin, and the original Tight's test helpers.
 
-Loaded automatically through the `pytest11` entry point of the `tight` distribution, so an
+Loaded automatically through the `pytest11` entry point of the `tight-lambda` distribution, so an
 app's `conftest.py` needs nothing; the original Tight's `from tight.core.test_helpers import *`
 still works and brings the helpers below.
 
