@@ -5,7 +5,8 @@ METHOD ACCOUNT_ID CHALICE`. -B: the bench never writes bytecode, so the task roo
 exactly the `.pyc` its artifact shipped (Lambda's /var/task is read-only). sys.path holds the
 unzipped artifact and the folder where Lambda's runtime provides boto3 and its dependencies.
 Before the clock starts it imports what the Lambda Python runtime itself has imported before
-any handler (json, logging, http.client, decimal, importlib.metadata); after it stops it writes
+any handler (json, logging, http.client, decimal, importlib.metadata) and sets up stdout,
+stderr and the root logger as it does (`lambda_runtime_io`); after it stops it writes
 `[cpu_ns, wall_ns, peak_rss_kib, response]` as JSON to RESULT. MODULE `-` is the baseline.
 """
 
@@ -24,6 +25,7 @@ def main() -> None:
     import logging  # noqa: F401
     import site  # noqa: F401  (under -S: what a clean interpreter has, no .pth run)
 
+    lambda_runtime_io()
     sys.path[:0] = [task_root, runtime_dir]
     sys.path.append(events_dir)
     data = __import__("_bench_real_events")
@@ -43,6 +45,45 @@ def main() -> None:
         json.dump([cpu, wall, peak_rss_kib(), response], out, default=repr)
     sys.stdout.flush()
     os._exit(0)  # a Lambda sandbox is frozen or killed, never shut down
+
+
+class _Unbuffered:
+    """What the Lambda runtime puts in sys.stdout / sys.stderr: a flush after every write."""
+
+    def __init__(self, stream):
+        self.stream = stream
+
+    def __getattr__(self, name):
+        return getattr(self.stream, name)
+
+    def write(self, text):
+        self.stream.write(text)
+        self.stream.flush()
+
+
+def lambda_runtime_io() -> None:
+    """stdout, stderr and the root logger as the Lambda Python runtime (awslambdaric) sets them
+    up before importing the handler: unbuffered streams, one root handler writing each record
+    with its request id and time (a print and a log line each cost a write, as on Lambda)."""
+    import logging
+
+    logging.Formatter.converter = time.gmtime
+    sys.stdout, sys.stderr = _Unbuffered(sys.stdout), _Unbuffered(sys.stderr)
+
+    class RequestIdFilter(logging.Filter):
+        def filter(self, record):
+            record.aws_request_id = "00000000-0000-0000-0000-000000000000"
+            return True
+
+    handler = logging.StreamHandler(sys.stdout)
+    handler.setFormatter(
+        logging.Formatter(
+            "[%(levelname)s]\t%(asctime)s.%(msecs)03dZ\t%(aws_request_id)s\t%(message)s\n",
+            "%Y-%m-%dT%H:%M:%S",
+        )
+    )
+    handler.addFilter(RequestIdFilter())
+    logging.getLogger().addHandler(handler)
 
 
 def peak_rss_kib() -> int:

@@ -1,7 +1,8 @@
 """Child process: warm per-call cost of one side, against DynamoDB Local, then network stubbed.
 
 Run as `python -I -S -B _warm_child.py SPEC_JSON`. sys.path: the side's task root, the Lambda
-runtime's boto3 folder, then the repository (for bench.real's events and checks only).
+runtime's boto3 folder, then the repository (for bench.real's events and checks only); stdout,
+stderr and the root logger are set up as the Lambda runtime does (`lambda_runtime_io`).
 Phases, each after the side's answers were checked:
 1. real: every call is a real round trip to DynamoDB Local (POSTs create new accounts);
 2. stubbed: botocore's HTTP send answers with the exact bytes DynamoDB Local gave in phase 1
@@ -28,6 +29,7 @@ class _Raw:
 
 def main() -> None:
     spec = json.loads(sys.argv[1])
+    lambda_runtime_io()
     sys.path[:0] = [spec["task_root"], spec["runtime_dir"]]
     sys.path.append(spec["repo_root"])
     from bench.real import checks, events
@@ -84,6 +86,45 @@ def main() -> None:
         json.dump(results, out)
     sys.stdout.flush()
     os._exit(0)
+
+
+class _Unbuffered:
+    """What the Lambda runtime puts in sys.stdout / sys.stderr: a flush after every write."""
+
+    def __init__(self, stream):
+        self.stream = stream
+
+    def __getattr__(self, name):
+        return getattr(self.stream, name)
+
+    def write(self, text):
+        self.stream.write(text)
+        self.stream.flush()
+
+
+def lambda_runtime_io() -> None:
+    """stdout, stderr and the root logger as the Lambda Python runtime (awslambdaric) sets them
+    up before importing the handler: unbuffered streams, one root handler writing each record
+    with its request id and time (a print and a log line each cost a write, as on Lambda)."""
+    import logging
+
+    logging.Formatter.converter = time.gmtime
+    sys.stdout, sys.stderr = _Unbuffered(sys.stdout), _Unbuffered(sys.stderr)
+
+    class RequestIdFilter(logging.Filter):
+        def filter(self, record):
+            record.aws_request_id = "00000000-0000-0000-0000-000000000000"
+            return True
+
+    handler = logging.StreamHandler(sys.stdout)
+    handler.setFormatter(
+        logging.Formatter(
+            "[%(levelname)s]\t%(asctime)s.%(msecs)03dZ\t%(aws_request_id)s\t%(message)s\n",
+            "%Y-%m-%dT%H:%M:%S",
+        )
+    )
+    handler.addFilter(RequestIdFilter())
+    logging.getLogger().addHandler(handler)
 
 
 def events_context():

@@ -62,9 +62,12 @@ def lambda_env(endpoint: str) -> dict[str, str]:
         AWS_LAMBDA_FUNCTION_NAME="bench-accounts",
         AWS_LAMBDA_FUNCTION_MEMORY_SIZE="128",
         AWS_EXECUTION_ENV="AWS_Lambda_python3.11",
-        AWS_ENDPOINT_URL_DYNAMODB=endpoint,  # boto3 sides: the SDK's own endpoint setting
-        DYNAMODB_ENDPOINT=endpoint,  # Tight: its documented local-database setting
-        USE_LOCAL_DB="true",
+        AWS_SESSION_TOKEN="local",  # Lambda hands every function a role's temporary keys
+        # Every side, Tight included, finds DynamoDB Local through the SDK's own endpoint
+        # setting and signs with the keys above, as deployed code does with AWS. (Tight's
+        # USE_LOCAL_DB mode would pass keys to botocore itself and skip its credential chain:
+        # cheaper than the deployed path, so not what a cold start on Lambda costs.)
+        AWS_ENDPOINT_URL_DYNAMODB=endpoint,
         NAME="bench",
         STAGE="dev",
         TABLE_NAME=TABLE,

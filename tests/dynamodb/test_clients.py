@@ -112,6 +112,71 @@ def test_connect_local_is_cached_until_the_session_resets(fresh: pytest.MonkeyPa
     assert rebuilt.dynamo.client.meta.endpoint_url == "http://127.0.0.1:8123"
 
 
+LAMBDA_KEYS = {
+    "AWS_LAMBDA_FUNCTION_NAME": "accounts",
+    "AWS_ACCESS_KEY_ID": "ASIAEXAMPLEKEY",
+    "AWS_SECRET_ACCESS_KEY": "example-secret",
+    "AWS_SESSION_TOKEN": "example-token",
+}
+
+
+@pytest.mark.parametrize(
+    ("change", "expected"),
+    [
+        (
+            {},
+            {
+                "aws_access_key_id": "ASIAEXAMPLEKEY",
+                "aws_secret_access_key": "example-secret",
+                "aws_session_token": "example-token",
+            },
+        ),
+        (
+            {"AWS_SECURITY_TOKEN": "legacy"},
+            {
+                "aws_access_key_id": "ASIAEXAMPLEKEY",
+                "aws_secret_access_key": "example-secret",
+                "aws_session_token": "legacy",
+            },
+        ),
+        (
+            {"AWS_SESSION_TOKEN": ""},
+            {"aws_access_key_id": "ASIAEXAMPLEKEY", "aws_secret_access_key": "example-secret"},
+        ),
+        ({"AWS_LAMBDA_FUNCTION_NAME": ""}, {}),
+        ({"AWS_PROFILE": "other"}, {}),
+        ({"AWS_CREDENTIAL_EXPIRATION": "2030-01-01T00:00:00Z"}, {}),
+        ({"AWS_ACCOUNT_ID": "123456789012"}, {}),
+        ({"AWS_SECRET_ACCESS_KEY": ""}, {}),
+    ],
+)
+def test_lambda_credentials_only_when_botocore_would_take_the_same_keys(
+    change: dict[str, str], expected: dict[str, str]
+) -> None:
+    assert dynamo_db.lambda_credentials({**LAMBDA_KEYS, **change}) == expected
+
+
+def test_connect_in_lambda_signs_with_the_keys_botocore_finds(fresh: pytest.MonkeyPatch) -> None:
+    for name, value in {**LAMBDA_KEYS, "AWS_REGION": "eu-west-1"}.items():
+        fresh.setenv(name, value)
+    for name in (
+        "AWS_PROFILE",
+        "AWS_SECURITY_TOKEN",
+        "AWS_CREDENTIAL_EXPIRATION",
+        "AWS_ACCOUNT_ID",
+    ):
+        fresh.delenv(name, raising=False)
+    assert "aws_access_key_id" in dynamo_db.client_kwargs()
+    ours = dynamo_db.connect().dynamo.client._request_signer._credentials
+    botocores = (
+        boto3_client.session()
+        .client("dynamodb", region_name="eu-west-1")
+        ._request_signer._credentials.get_frozen_credentials()
+    )
+    assert ours.get_frozen_credentials() == botocores
+    assert botocores.access_key == "ASIAEXAMPLEKEY" and botocores.token == "example-token"
+
+
 def test_connect_applies_the_flywheel_compat_fix(fresh: pytest.MonkeyPatch) -> None:
     fresh.setenv("AWS_REGION", "us-east-1")
     dynamo_db.connect()

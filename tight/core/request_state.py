@@ -3,12 +3,12 @@
 A `contextvars.ContextVar`, set by dispatch for one request and reset after it: Lambda runs one
 request at a time, but a threaded local server or a test running handlers in threads must never
 see another request's id, and a log line written after a request must not carry its id.
-A module of its own so that dispatch can record the context without importing `logging`.
+A module of its own so that the logger reads the context without importing dispatch. The
+variable itself lives in `tight.providers.aws.controllers` (the package dispatch is in), so a
+cold start that only dispatches never imports this module.
 """
 
-from contextvars import ContextVar
-
-_current: "ContextVar[object]" = ContextVar("tight_request_context", default=None)
+from tight.providers.aws.controllers import request_context as _current
 
 set_context = _current.set  # -> a token for reset_context
 reset_context = _current.reset

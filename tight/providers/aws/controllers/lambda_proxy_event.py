@@ -11,26 +11,16 @@ it unchanged. Dispatch is one dict lookup on the request method; what a handler 
 (`event`, `context`, `principal_id`) is read once, at decoration.
 """
 
+import json
 import sys
 
-from tight.core import request_state
-from tight.providers.aws.controllers.request import (
+from tight.providers.aws.controllers import (
     ACCEPTED_EVENTS,
     HTTP,
     REST,
     BadRequest,
     UnsupportedEventError,
-    _scan_json,
-    classify,
-    cookies,
-    handler_event,
-    header,
-    parse_body,
-    parse_json,
-    principal_id,
-    query_param,
-    query_params,
-    with_parsed_body,
+    request_context,
 )
 from tight.providers.aws.controllers.response import (
     HttpExitException,
@@ -46,9 +36,48 @@ from tight.providers.aws.controllers.response import (
     to_proxy_response,
 )
 
-_set_context = request_state.set_context
-_reset_context = request_state.reset_context
+_set_context = request_context.set  # what tight.core.request_state.set_context is
+_reset_context = request_context.reset
 _join = "".join
+_scan_json = json.decoder.JSONDecoder().scan_once  # request.parse_json's C scanner
+
+
+def _bind_request_helpers() -> None:
+    """Replace the stubs below with request.py's functions, importing it."""
+    from tight.providers.aws.controllers import request
+
+    namespace = globals()
+    for name in _REQUEST_HELPERS:
+        namespace[name] = getattr(request, name)
+
+
+def _imported_on_first_use(name: str) -> "Callable":
+    """request.py's helpers, imported on first use: a REST request with no authorizer and a
+    JSON or empty body needs none of them, so most cold starts never import request.py
+    (~0.25 ms). The first call of any stub binds them all: later calls are direct."""
+
+    def stub(*args: object, **kwargs: object) -> object:
+        _bind_request_helpers()
+        return globals()[name](*args, **kwargs)
+
+    stub.__name__ = stub.__qualname__ = name
+    stub.__doc__ = f"`tight.providers.aws.controllers.request.{name}`."
+    return stub
+
+
+_REQUEST_HELPERS = ("classify", "cookies", "handler_event", "header", "parse_body")
+_REQUEST_HELPERS += ("parse_json", "principal_id", "query_param", "query_params")
+_REQUEST_HELPERS += ("with_parsed_body",)
+classify = _imported_on_first_use("classify")
+cookies = _imported_on_first_use("cookies")
+handler_event = _imported_on_first_use("handler_event")
+header = _imported_on_first_use("header")
+parse_body = _imported_on_first_use("parse_body")
+parse_json = _imported_on_first_use("parse_json")
+principal_id = _imported_on_first_use("principal_id")
+query_param = _imported_on_first_use("query_param")
+query_params = _imported_on_first_use("query_params")
+with_parsed_body = _imported_on_first_use("with_parsed_body")
 
 __all__ = [
     "ACCEPTED_EVENTS",
@@ -429,7 +458,7 @@ def _non_dict(result: object, routes: "dict[str, _Route]", method: object, sourc
         return for_source({"statusCode": 204, "headers": get_default_headers(), "body": ""}, source)
     if isinstance(result, dict):  # a dict subclass such as Response
         return to_proxy_response(result, source)
-    from tight.core import logger
+    from tight.core import logger, request_state
 
     logger.error(
         f"{_handler_name(routes, method)} returned {type(result).__name__}, expected a dict "

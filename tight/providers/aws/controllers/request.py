@@ -8,25 +8,16 @@ Bodies are parsed here so handlers get Python objects.
 
 import json
 
-ACCEPTED_EVENTS = (
-    "API Gateway REST (v1: event['httpMethod']), HTTP API v2 and Lambda Function URLs "
-    "(event['requestContext']['http']['method']), and ALB (event['httpMethod'] with "
-    "requestContext.elb)"
+# Defined in the package so that dispatch needs no request.py for the common REST request.
+from tight.providers.aws.controllers import (  # this module's public names too
+    ACCEPTED_EVENTS,
+    ALB,
+    ALB_MULTI,
+    HTTP,
+    REST,
+    BadRequest,
+    UnsupportedEventError,
 )
-
-# The source of a request, which decides the shape of its answer (see response.for_source).
-REST = 1  # API Gateway REST v1 proxy (and hand-written {'httpMethod': ...} events)
-HTTP = 2  # HTTP API payload v2 and Lambda Function URLs
-ALB = 3  # Application Load Balancer, single-value headers
-ALB_MULTI = 4  # Application Load Balancer with multi-value headers on the target group
-
-
-class UnsupportedEventError(TypeError):
-    """The event is not an HTTP request from any source Tight dispatches."""
-
-
-class BadRequest(Exception):
-    """The request cannot be handed to a handler; answered with 400 and this message."""
 
 
 def classify(event: object) -> "tuple[int, str]":

@@ -7,7 +7,7 @@ Tight's default headers sit *under* the handler's own: the handler always wins.
 
 import json
 
-from tight.providers.aws.controllers.request import ALB_MULTI, HTTP, REST
+from tight.providers.aws.controllers import ALB_MULTI, HTTP, REST
 
 TYPE_CHECKING = False  # not `typing.TYPE_CHECKING`: importing typing costs cold-start time
 if TYPE_CHECKING:

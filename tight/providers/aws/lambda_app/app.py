@@ -16,7 +16,6 @@ import keyword
 import os
 import sys
 
-from tight.core.flags import parse_flag
 from tight.providers.aws.controllers import lambda_proxy_event
 from tight.providers.aws.controllers.response import error_response
 
@@ -211,7 +210,9 @@ def gc_deferral_wanted(root: str) -> bool:
         with open(os.path.join(root, CONFIG_FILE), encoding="utf-8") as config:
             for line in config:
                 key, _, value = line.partition(":")
-                if key == DEFER_GC_KEY:
+                if key == DEFER_GC_KEY:  # flags imported only for an app that sets the key
+                    from tight.core.flags import parse_flag
+
                     return parse_flag(value.split("#", 1)[0].strip().strip("'\"")) is not False
     except OSError:
         pass
