@@ -2,16 +2,46 @@
 app/vendored, app/lib, app/models and app/serializers (and the app root) by name, without
 relative imports. The last line makes app_index.py's `app.vendored.tight` the very `tight`
 your handlers import, vendored or only installed in your venv (tight/vendored_alias.py tells
-how). Keep this file as it is; put your own start-up code in app/lib."""
+how). Keep this file as it is; put your own start-up code in app/lib.
+
+Where they go (the original Tight put all five first): the app root first, as Lambda does
+(/var/task); app/vendored in front of every third-party folder, so your pinned packages win
+over a layer's (/opt/python) and over the boto3 of Lambda's runtime (/var/runtime, which
+Lambda's PYTHONPATH puts before the standard library); app/lib, app/models and
+app/serializers right after the standard library. So the many imports of the standard library
+that follow (boto3's, yours) are not first looked up in your folders, and a module of yours
+named like a standard one (`json.py`, `email.py`) can no longer replace it for every library:
+the standard one wins, rename yours. Likewise a vendored package or a layer's wins over a
+module of yours of the same name.
+"""
 
 import os
 import sys
 
 here = os.path.dirname(os.path.realpath(__file__))
-for folder in ("vendored", "lib", "models", "serializers", os.pardir):
-    path = os.path.normpath(os.path.join(here, folder))
-    if path not in sys.path:
-        sys.path.insert(0, path)
+root = os.path.dirname(here)
+stdlib = os.path.dirname(os.__file__)
+stdlib_zip = os.path.join(os.path.dirname(stdlib), f"python{sys.version_info[0]}{sys.version_info[1]}.zip")
+
+
+def _is_stdlib(path: str) -> bool:
+    return path in (stdlib, stdlib_zip) or (
+        path.startswith(stdlib + os.sep) and "-packages" not in path
+    )
+
+
+if root not in sys.path:
+    sys.path.insert(0, root)
+after_stdlib = max((i + 1 for i, p in enumerate(sys.path) if _is_stdlib(p)), default=1)
+third_party = (
+    i for i, p in enumerate(sys.path[:after_stdlib]) if p not in ("", root) and not _is_stdlib(p)
+)
+vendored_at = next(third_party, after_stdlib)
+for folder in ("lib", "models", "serializers"):
+    if os.path.join(here, folder) not in sys.path:
+        sys.path.insert(after_stdlib, os.path.join(here, folder))
+if os.path.join(here, "vendored") not in sys.path:
+    sys.path.insert(vendored_at, os.path.join(here, "vendored"))
 
 from tight.vendored_alias import install as _alias_tight  # noqa: E402
 
