@@ -21,7 +21,8 @@ import sys
 here = os.path.dirname(os.path.realpath(__file__))
 root = os.path.dirname(here)
 stdlib = os.path.dirname(os.__file__)
-stdlib_zip = os.path.join(os.path.dirname(stdlib), f"python{sys.version_info[0]}{sys.version_info[1]}.zip")
+version = sys.version_info
+stdlib_zip = os.path.join(os.path.dirname(stdlib), f"python{version[0]}{version[1]}.zip")
 
 
 def _is_stdlib(path: str) -> bool:
