@@ -181,8 +181,15 @@ def model_ddb_load(cls: type, engine: Any, data: Any) -> Any:
     new model, then mark it loaded (persisted, clean, cache of mutable fields)."""
     if not is_plain(cls):
         return ORIGINALS["model_ddb_load"].__func__(cls, engine, data)
-    obj = _fresh(cls)
+    obj = object.__new__(cls)
     state = obj.__dict__
+    state["_loading"] = True
+    for name, field in _plan(cls).simple:  # defaults for what `data` lacks, as in `_fresh`
+        state[name] = field.coerce(field.default)
+    # `_fresh`'s keys in its order (a model's __dict__ order is part of its state); their
+    # values are set below, so its dirty set and cache copies would be thrown away
+    state["_loading"] = False
+    state["_persisted"] = state["__dirty__"] = state["__incrs__"] = state["__cache__"] = None
     fields = cls.meta_.fields
     state["_loading"] = True
     for key, value in data.items():
