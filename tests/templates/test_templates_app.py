@@ -175,6 +175,34 @@ def test_app_init_puts_vendored_before_lambdas_runtime_and_own_folders_after_the
     ]
 
 
+def test_app_init_without_a_known_stdlib_keeps_vendored_first(new_app: Path, env, tmp_path) -> None:
+    """An interpreter whose `os` has no file (embedded): all four folders right after the root,
+    app/vendored first, as the original Tight had them."""
+    import json
+
+    runtime = tmp_path / "var-runtime"
+    runtime.mkdir()
+    (runtime / "pinned.py").write_text("WHERE = 'runtime'\n")
+    (new_app / "app/vendored/pinned.py").write_text("WHERE = 'vendored'\n")
+    probe = (
+        "import json, os, sys\n"
+        "root, runtime, site = sys.argv[1:4]\n"
+        "sys.path[:0] = [root, runtime]\n"
+        "sys.path.append(site)\n"
+        "del os.__file__\n"
+        "import app, pinned\n"
+        "print(json.dumps({'pinned': pinned.WHERE, 'path': sys.path}))\n"
+    )
+    result = run(
+        [PYTHON, "-I", "-S", "-c", probe, str(new_app), str(runtime), str(REPO)], new_app, env
+    )
+    assert result.returncode == 0, result.stdout
+    facts = json.loads(result.stdout)
+    assert facts["pinned"] == "vendored"
+    folders = [str(new_app / "app" / f) for f in ("vendored", "serializers", "models", "lib")]
+    assert facts["path"][:6] == [str(new_app), *folders, str(runtime)]
+
+
 @pytest.mark.parametrize("package", ["models", "serializers"])
 def test_package_exports_each_file_lazily(package: str, new_app: Path, env) -> None:
     folder = new_app / "app" / package

@@ -19,30 +19,36 @@ import os
 import sys
 
 here = os.path.dirname(os.path.realpath(__file__))
-root = os.path.dirname(here)
-stdlib = os.path.dirname(os.__file__)
-version = sys.version_info
-stdlib_zip = os.path.join(os.path.dirname(stdlib), f"python{version[0]}{version[1]}.zip")
+_root = os.path.dirname(here)
+# None where `os` has no file (an embedded interpreter): then all four go right after the root.
+_stdlib = os.path.dirname(os.__file__) if getattr(os, "__file__", None) else None
+_version = f"{sys.version_info[0]}{sys.version_info[1]}"
+_stdlib_zip = os.path.join(os.path.dirname(_stdlib), f"python{_version}.zip") if _stdlib else None
 
 
 def _is_stdlib(path: str) -> bool:
-    return path in (stdlib, stdlib_zip) or (
-        path.startswith(stdlib + os.sep) and "-packages" not in path
+    return _stdlib is not None and (
+        path in (_stdlib, _stdlib_zip)
+        or (path.startswith(_stdlib + os.sep) and "-packages" not in path)
     )
 
 
-if root not in sys.path:
-    sys.path.insert(0, root)
-after_stdlib = max((i + 1 for i, p in enumerate(sys.path) if _is_stdlib(p)), default=1)
-third_party = (
-    i for i, p in enumerate(sys.path[:after_stdlib]) if p not in ("", root) and not _is_stdlib(p)
+if _root not in sys.path:
+    sys.path.insert(0, _root)
+_after_stdlib = max((i + 1 for i, p in enumerate(sys.path) if _is_stdlib(p)), default=1)
+_vendored_at = next(
+    (
+        i
+        for i, p in enumerate(sys.path[:_after_stdlib])
+        if p not in ("", _root) and not _is_stdlib(p)
+    ),
+    _after_stdlib,
 )
-vendored_at = next(third_party, after_stdlib)
-for folder in ("lib", "models", "serializers"):
-    if os.path.join(here, folder) not in sys.path:
-        sys.path.insert(after_stdlib, os.path.join(here, folder))
+for _folder in ("lib", "models", "serializers"):
+    if os.path.join(here, _folder) not in sys.path:
+        sys.path.insert(_after_stdlib, os.path.join(here, _folder))
 if os.path.join(here, "vendored") not in sys.path:
-    sys.path.insert(vendored_at, os.path.join(here, "vendored"))
+    sys.path.insert(_vendored_at, os.path.join(here, "vendored"))
 
 from tight.vendored_alias import install as _alias_tight  # noqa: E402
 
