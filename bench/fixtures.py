@@ -86,6 +86,7 @@ def build_variants(workdir: Path, route_counts: tuple[int, ...], peers: list[str
             "tight", routes, sides.tight_files(routes), "app_index", sides.route_names(routes)[-1]
         )
         shipped.vendor_tight(root / "app" / "vendored")
+        shipped.compile_app(root)
         if "powertools" in peers:
             add("powertools", routes, sides.powertools_files(routes), "powertools_app", "handler")
         if "chalice" in peers:

@@ -35,12 +35,27 @@ def vendor_tight(dest: Path) -> Path:
         copy.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(source, copy)
     version = f"{sys.version_info[0]}.{sys.version_info[1]}"
-    compiled = bytecode.compile_vendored(entries, "tight/", version, dest)
+    compiled = bytecode.compile_shipped(entries, "tight/", version, dest)
     for name, staged in compiled.entries:
         target = dest / name
         target.parent.mkdir(parents=True, exist_ok=True)
         staged.replace(target)
     return dest / "tight"
+
+
+def compile_app(root: Path) -> int:
+    """The app's own code as `invoke artifact` ships it: checked-hash `.pyc` beside
+    app_index.py and every source under app/ but app/vendored. Returns how many."""
+    own = (p.relative_to(root) for p in (root / "app").rglob("*.py"))
+    names = ["app_index.py", *sorted(str(p) for p in own if "vendored" not in p.parts)]
+    entries = [(name, root / name) for name in names]
+    version = f"{sys.version_info[0]}.{sys.version_info[1]}"
+    compiled = bytecode.compile_shipped(entries, "app/vendored/", version, root)
+    for name, staged in compiled.entries:
+        target = root / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        staged.replace(target)
+    return len(compiled.entries)
 
 
 def _shipped_tight_entries(staging: Path) -> list[tuple[Path, str]]:

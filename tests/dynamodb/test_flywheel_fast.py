@@ -202,6 +202,42 @@ def test_a_conditional_save_sends_the_same_put_and_leaves_the_same_model() -> No
     assert kwargs["ConditionalOperator"] == "AND"
 
 
+class Checked(Model):
+    """One hash key, a validated field, an empty set and a None: what a save leaves out."""
+
+    __metadata__ = {"_name": "fast-checked"}
+
+    key = Field(hash_key=True)
+    size = Field(type=int, check=lambda value: value is not None and value > 0)
+    tags = Field(data_type=set)
+    note = Field()
+
+
+@pytest.mark.parametrize("size", [3, 0], ids=["valid", "check fails"])
+def test_a_save_validates_and_leaves_out_nulls_as_flywheel_does(size: int) -> None:
+    def scenario() -> list[Any]:
+        engine, client = new_engine()
+        model = Checked("k1")
+        model.size = size
+        try:
+            engine.save(model, overwrite=False)
+        except ValueError as error:
+            return [repr(error), state(model), client.calls]
+        return [state(model), client.calls]
+
+    own, fast = both(scenario)
+    assert fast == own
+    if size:
+        ((command, kwargs),) = own[1]
+        assert command == "put_item"
+        assert kwargs["Item"] == {"key": {"S": "k1"}, "size": {"N": "3"}}
+        assert kwargs["Expected"] == {"key": {"ComparisonOperator": "NULL"}}
+        assert "ConditionalOperator" not in kwargs
+    else:
+        assert "Validation check on field size failed" in own[0]
+        assert own[2] == []
+
+
 def test_models_that_override_flywheel_plumbing_keep_flywheel_code() -> None:
     engine, _ = new_engine()
     Tracked.loaded.clear()

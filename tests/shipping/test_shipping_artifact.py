@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import importlib.util
 import json
 import os
 import shutil
@@ -89,13 +90,23 @@ def test_contents_and_exclusions(vendored_app: Path) -> None:
         n.removeprefix("app/vendored/") for n in names if n.startswith("app/vendored/tight/")
     }
     assert {n for n in shipped_tight if n.endswith(".py")} == runtime_modules.RUNTIME_FILES
-    # Bytecode only for vendored sources, by the target runtime (python3.11), never the app's.
+    # Bytecode for every shipped source, by the target runtime (python3.11): unchecked-hash for
+    # the vendored code, checked-hash for the app's own (an edit of its source wins).
     assert compiled, "the artifact ships no .pyc although Python 3.11 is here"
+    archive = zipfile.ZipFile(built.path)
     for name in compiled:
-        folder, _, file = name.rpartition("/__pycache__/")
-        assert folder.startswith("app/vendored"), name
+        folder, _, file = ("/" + name).rpartition("/__pycache__/")
+        folder = folder.removeprefix("/")
+        source = f"{folder}/{file.split('.')[0]}.py".removeprefix("/")
         assert file.endswith(".cpython-311.pyc"), name
-        assert f"{folder}/{file.split('.')[0]}.py" in names, name
+        assert source in names, name
+        flags = int.from_bytes(archive.read(name)[4:8], "little")
+        assert flags == (0b01 if folder.startswith("app/vendored") else 0b11), name
+    for source in ("app_index.py", "app/__init__.py", "app/lib/helpers.py"):
+        folder, _, file = ("/" + source).rpartition("/")
+        assert f"{folder}/__pycache__/{file[:-3]}.cpython-311.pyc".removeprefix("/") in compiled
+    stale = "app/functions/hello/__pycache__/handler.cpython-311.pyc"  # "x" in the tree
+    assert archive.read(stale)[:4] == importlib.util.MAGIC_NUMBER
     assert "app/vendored/tight/core/__pycache__/test_helpers.cpython-311.pyc" not in names
     assert sorted(names) == names
     for info in zipfile.ZipFile(built.path).infolist():

@@ -1,4 +1,5 @@
-"""`invoke artifact` ships unchecked-hash `.pyc` by the target CPython, and only Tight's runtime."""
+"""`invoke artifact` ships `.pyc` by the target CPython: unchecked-hash for the vendored code
+(Tight's runtime only), checked-hash for the app's own code."""
 
 from __future__ import annotations
 
@@ -35,8 +36,44 @@ def test_pyc_are_unchecked_hash_of_the_shipped_source(vendored_app: Path) -> Non
     assert data[:4] == importlib.util.MAGIC_NUMBER  # this venv is the target's 3.11
     assert int.from_bytes(data[4:8], "little") == 0b01  # hash-based, source never checked
     assert data[8:16] == importlib.util.source_hash(source)
-    assert not [n for n in names if n.endswith(".pyc") and not n.startswith("app/vendored/")]
+    # The app's own code: checked-hash, so an edit of its source in Lambda's console wins.
+    for source_name in ("app_index.py", "app/__init__.py", "app/functions/hello/handler.py"):
+        pyc = bytecode.pyc_name(source_name, sys.implementation.cache_tag)
+        data = archive_read(built.path, pyc)
+        assert int.from_bytes(data[4:8], "little") == 0b11, pyc  # hash-based, source checked
+        assert data[8:16] == importlib.util.source_hash(archive_read(built.path, source_name))
+    unchecked = [
+        n for n in names if n.endswith(".pyc") and archive_read(built.path, n)[4:8] != b"\x03\0\0\0"
+    ]
+    assert unchecked and all(n.startswith("app/vendored/") for n in unchecked)
     assert built.pyc_note is None
+
+
+def archive_read(path: Path, name: str) -> bytes:
+    with zipfile.ZipFile(path) as archive:
+        return archive.read(name)
+
+
+@pytest.mark.slow
+def test_an_edited_app_source_runs_instead_of_its_shipped_pyc(vendored_app: Path, tmp_path) -> None:
+    built = build_artifact(load_config())
+    task = tmp_path / "var-task"
+    with zipfile.ZipFile(built.path) as archive:
+        archive.extractall(task)
+    assert (task / "app/functions/hello/__pycache__/handler.cpython-311.pyc").is_file()
+    probe = (
+        "import sys; sys.path[:0] = [sys.argv[1]]; import app.functions.hello.handler as h;"
+        "print(getattr(h, 'EDITED', 'shipped'))"
+    )
+    run = [sys.executable, "-I", "-S", "-B", "-c", probe, str(task)]
+    shipped = subprocess.run(run, capture_output=True, text=True, cwd=task)
+    assert shipped.returncode == 0, shipped.stderr
+    assert shipped.stdout.strip() == "shipped"
+    handler = task / "app/functions/hello/handler.py"
+    handler.write_text(handler.read_text() + "\nEDITED = 'the edit in the console'\n")
+    edited = subprocess.run(run, capture_output=True, text=True, cwd=task)
+    assert edited.returncode == 0, edited.stderr
+    assert edited.stdout.strip() == "the edit in the console"
 
 
 @pytest.mark.slow

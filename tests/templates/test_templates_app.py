@@ -119,12 +119,88 @@ def test_entry_line_shares_one_tight_when_tight_is_not_vendored(new_app: Path, e
 
 def test_app_init_puts_the_original_folders_on_sys_path(new_app: Path, env) -> None:
     (new_app / "app/lib/helpers_lib.py").write_text("VALUE = 'lib'\n")
-    check = "import app, helpers_lib, sys\nprint(helpers_lib.VALUE, sys.path[:5])\n"
+    check = "import app, helpers_lib, sys\nprint(helpers_lib.VALUE, sys.path)\n"
     result = run([PYTHON, "-c", check], new_app, env)
     assert result.returncode == 0, result.stdout
     assert result.stdout.startswith("lib ")
     for folder in ("app/vendored", "app/lib", "app/models", "app/serializers"):
         assert str(new_app / folder) in result.stdout
+
+
+# Lambda's sys.path: the task root, then /var/runtime (Lambda's PYTHONPATH, before the standard
+# library), then the standard library, then a site-packages holding Tight. -I -S: nothing else.
+LAMBDA_PATH_PROBE = """
+import json, os, sys
+root, runtime, site = sys.argv[1:4]
+sys.path[:0] = [root, runtime]
+sys.path.append(site)
+import app, calendar, pinned, Widget
+print(json.dumps({
+    'pinned': pinned.WHERE,
+    'calendar_is_stdlib': calendar.__file__.startswith(os.path.dirname(os.__file__)),
+    'widget': Widget.__file__,
+    'path': sys.path,
+}))
+"""
+
+
+def test_app_init_puts_vendored_before_lambdas_runtime_and_own_folders_after_the_stdlib(
+    new_app: Path, env, tmp_path: Path
+) -> None:
+    import json
+
+    runtime = tmp_path / "var-runtime"
+    runtime.mkdir()
+    (runtime / "pinned.py").write_text("WHERE = 'runtime'\n")
+    (new_app / "app/vendored/pinned.py").write_text("WHERE = 'vendored'\n")
+    (new_app / "app/lib/calendar.py").write_text("raise RuntimeError('shadowed the stdlib')\n")
+    (new_app / "app/models/Widget.py").write_text("class Widget:\n    pass\n")
+    result = run(
+        [PYTHON, "-I", "-S", "-c", LAMBDA_PATH_PROBE, str(new_app), str(runtime), str(REPO)],
+        new_app,
+        env,
+    )
+    assert result.returncode == 0, result.stdout
+    facts = json.loads(result.stdout)
+    assert facts["pinned"] == "vendored"  # app/vendored wins over Lambda's runtime
+    assert facts["calendar_is_stdlib"]  # a module of yours named like a stdlib one does not
+    assert facts["widget"] == str(new_app / "app/models/Widget.py")  # the original's imports
+    path = facts["path"]
+    assert path[:3] == [str(new_app), str(new_app / "app/vendored"), str(runtime)]
+    stdlib_end = max(
+        i for i, p in enumerate(path) if p.startswith(str(Path(json.__file__).parents[1]))
+    )
+    assert path[stdlib_end + 1 : stdlib_end + 4] == [
+        str(new_app / "app" / folder) for folder in ("serializers", "models", "lib")
+    ]
+
+
+def test_app_init_without_a_known_stdlib_keeps_vendored_first(new_app: Path, env, tmp_path) -> None:
+    """An interpreter whose `os` has no file (embedded): all four folders right after the root,
+    app/vendored first, as the original Tight had them."""
+    import json
+
+    runtime = tmp_path / "var-runtime"
+    runtime.mkdir()
+    (runtime / "pinned.py").write_text("WHERE = 'runtime'\n")
+    (new_app / "app/vendored/pinned.py").write_text("WHERE = 'vendored'\n")
+    probe = (
+        "import json, os, sys\n"
+        "root, runtime, site = sys.argv[1:4]\n"
+        "sys.path[:0] = [root, runtime]\n"
+        "sys.path.append(site)\n"
+        "del os.__file__\n"
+        "import app, pinned\n"
+        "print(json.dumps({'pinned': pinned.WHERE, 'path': sys.path}))\n"
+    )
+    result = run(
+        [PYTHON, "-I", "-S", "-c", probe, str(new_app), str(runtime), str(REPO)], new_app, env
+    )
+    assert result.returncode == 0, result.stdout
+    facts = json.loads(result.stdout)
+    assert facts["pinned"] == "vendored"
+    folders = [str(new_app / "app" / f) for f in ("vendored", "serializers", "models", "lib")]
+    assert facts["path"][:6] == [str(new_app), *folders, str(runtime)]
 
 
 @pytest.mark.parametrize("package", ["models", "serializers"])

@@ -117,7 +117,7 @@ def build_artifact(config: AppConfig, builds_dir: Path | None = None) -> Artifac
 def prepare_entries(
     config: AppConfig, entries: list[tuple[str, Path]], staging: Path
 ) -> tuple[list[tuple[str, Path]], str | None]:
-    """Tight's dist-info slimmed to its headers, plus the vendored code's `.pyc` compiled by
+    """Tight's dist-info slimmed to its headers, plus every shipped source's `.pyc` compiled by
     the target runtime's CPython (see tight.tasks.bytecode); the note says when they are not."""
     defer_gc = config.raw.get("defer_gc", True)
     if not isinstance(defer_gc, bool):
@@ -128,7 +128,7 @@ def prepare_entries(
     vendor = relative_to_app(config.vendor_dir, config.root)
     prefix = f"{vendor.as_posix()}/" if vendor is not None else ""
     entries = runtime_modules.slim_tight_metadata(entries, prefix, staging)
-    compiled = bytecode.compile_vendored(entries, prefix, config.python_version, staging)
+    compiled = bytecode.compile_shipped(entries, prefix, config.python_version, staging)
     return sorted(entries + compiled.entries), compiled.note
 
 

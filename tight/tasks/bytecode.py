@@ -8,8 +8,9 @@ looking at the source's mtime (zip extraction sets every mtime to 1980 anyway), 
 depend only on the source, so the zip stays byte-for-byte the same from one build to the next.
 Only the interpreter of tight.yml's `runtime` may compile them (bytecode is version-specific);
 when it is missing the artifact is built without `.pyc` and the task says how to get it.
-The app's own code is left as source: it is what a user may still edit in Lambda's console,
-and an unchecked `.pyc` would keep running the old code.
+The app's own code (app_index.py, app/**) is what a user may still edit in Lambda's console:
+its `.pyc` are `checked-hash`, so Python reads and hashes the source at import (cheaper than
+compiling it) and recompiles an edited one in memory; an edit is never shadowed.
 """
 
 from __future__ import annotations
@@ -23,14 +24,15 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-# Runs in the target interpreter: reads [[source, archive name, output]] on stdin.
+# Runs in the target interpreter: reads [[source, archive name, output, checked]] on stdin.
 _COMPILER = r"""
 import json, py_compile, sys
+mode = py_compile.PycInvalidationMode
 failed = []
-for source, name, output in json.load(sys.stdin):
+for source, name, output, checked in json.load(sys.stdin):
     try:
         py_compile.compile(source, cfile=output, dfile="/var/task/" + name, doraise=True,
-                           invalidation_mode=py_compile.PycInvalidationMode.UNCHECKED_HASH)
+                           invalidation_mode=mode.CHECKED_HASH if checked else mode.UNCHECKED_HASH)
     except py_compile.PyCompileError:
         failed.append(name)
 print(json.dumps({"tag": sys.implementation.cache_tag, "failed": failed}))
@@ -39,7 +41,7 @@ print(json.dumps({"tag": sys.implementation.cache_tag, "failed": failed}))
 
 @dataclass(frozen=True)
 class Compiled:
-    """What `compile_vendored` added, or why it added nothing."""
+    """What `compile_shipped` added, or why it added nothing."""
 
     entries: list[tuple[str, Path]]
     python: str | None
@@ -87,17 +89,26 @@ def pyc_name(archive_name: str, tag: str) -> str:
     return f"{folder}/__pycache__/{stem}.{tag}.pyc" if folder else f"__pycache__/{stem}.{tag}.pyc"
 
 
-def compile_vendored(
+def compile_shipped(
     entries: list[tuple[str, Path]], vendor_prefix: str, version: str, staging: Path
 ) -> Compiled:
-    """`.pyc` entries for every `.py` under `vendor_prefix` (e.g. `app/vendored/`)."""
-    sources = [(n, p) for n, p in entries if n.startswith(vendor_prefix) and n.endswith(".py")]
+    """`.pyc` entries for every `.py`: unchecked-hash under `vendor_prefix` (e.g.
+    `app/vendored/`), checked-hash for the app's own code."""
+    sources = [(n, p) for n, p in entries if n.endswith(".py")]
     if not sources:
         return Compiled([], None, [])
     python = find_python(version)
     if python is None:
         return Compiled([], None, [], how_to_get(version))
-    jobs = [[str(path), name, str(staging / name) + "c"] for name, path in sources]
+    jobs = [
+        [
+            str(path),
+            name,
+            str(staging / name) + "c",
+            not (vendor_prefix and name.startswith(vendor_prefix)),
+        ]
+        for name, path in sources
+    ]
     env = {k: v for k, v in os.environ.items() if not k.startswith("PYTHON")}
     done = subprocess.run(
         [python, "-I", "-c", _COMPILER],
@@ -108,7 +119,7 @@ def compile_vendored(
         timeout=600,
     )
     if done.returncode != 0:
-        raise RuntimeError(f"compiling the vendored code with {python} failed:\n{done.stderr}")
+        raise RuntimeError(f"compiling the shipped code with {python} failed:\n{done.stderr}")
     report = json.loads(done.stdout.strip().splitlines()[-1])
     failed = set(report["failed"])
     added = [

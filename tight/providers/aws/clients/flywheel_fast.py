@@ -47,6 +47,7 @@ _OBJECT_GETATTR = object.__getattribute__
 _settled: set[type] = set()
 """Model classes whose `__getattribute__` `_settle_getattribute` set."""
 _plain_classes: dict[type, bool] = {}
+_plans: dict[type, _Plan] = {}
 _LOG = logging.getLogger("flywheel.models")
 
 
@@ -95,13 +96,40 @@ def _settle_getattribute(cls: type, model: type) -> None:
     _settled.add(cls)
 
 
+class _Plan:
+    """What a plain model class's fields make of every build, load and save, worked out once
+    per class (flywheel builds a class's fields when it defines the class)."""
+
+    __slots__ = ("key_names", "mutable", "simple", "validated")
+
+    def __init__(self, cls: type) -> None:
+        from flywheel.fields import Field
+
+        meta = cls.meta_
+        fields = meta.fields
+        self.simple = [(name, field) for name, field in fields.items() if not field.composite]
+        self.mutable = [name for name, field in self.simple if field.data_type.mutable]
+        # Field.validate does nothing without checks; a Field subclass may validate otherwise.
+        self.validated = [
+            field
+            for field in fields.values()
+            if field.check is not None or type(field).validate is not Field.validate
+        ]
+        keys = [meta.hash_key] if meta.range_key is None else [meta.hash_key, meta.range_key]
+        plain_keys = all(not key.composite and "__" not in key.name for key in keys)
+        self.key_names = [key.name for key in keys] if plain_keys else None
+
+
+def _plan(cls: type) -> _Plan:
+    plan = _plans.get(cls)
+    if plan is None:
+        plan = _plans[cls] = _Plan(cls)
+    return plan
+
+
 def _cache_of(cls: type, state: dict[str, Any]) -> dict[str, Any]:
     """flywheel's `_reset_cache`: a copy of every mutable field's value."""
-    return {
-        name: copy.copy(state[name])
-        for name, field in cls.meta_.fields.items()
-        if not field.composite and field.data_type.mutable
-    }
+    return {name: copy.copy(state[name]) for name in _plan(cls).mutable}
 
 
 def _fresh(cls: type) -> Any:
@@ -113,11 +141,11 @@ def _fresh(cls: type) -> Any:
     state = obj.__dict__
     state["_loading"] = True
     dirty = []
-    for name, field in cls.meta_.fields.items():
-        if not field.composite:
-            state[name] = field.coerce(field.default)
-            if not is_null(field.default):
-                dirty.append(name)
+    for name, field in _plan(cls).simple:
+        default = field.default  # a fresh copy per read: one read serves both uses
+        state[name] = field.coerce(default)
+        if not is_null(default):
+            dirty.append(name)
     state["_loading"] = False
     state["_persisted"] = True
     state["__dirty__"] = set(dirty)
@@ -153,8 +181,15 @@ def model_ddb_load(cls: type, engine: Any, data: Any) -> Any:
     new model, then mark it loaded (persisted, clean, cache of mutable fields)."""
     if not is_plain(cls):
         return ORIGINALS["model_ddb_load"].__func__(cls, engine, data)
-    obj = _fresh(cls)
+    obj = object.__new__(cls)
     state = obj.__dict__
+    state["_loading"] = True
+    for name, field in _plan(cls).simple:  # defaults for what `data` lacks, as in `_fresh`
+        state[name] = field.coerce(field.default)
+    # `_fresh`'s keys in its order (a model's __dict__ order is part of its state); their
+    # values are set below, so its dirty set and cache copies would be thrown away
+    state["_loading"] = False
+    state["_persisted"] = state["__dirty__"] = state["__incrs__"] = state["__cache__"] = None
     fields = cls.meta_.fields
     state["_loading"] = True
     for key, value in data.items():
@@ -257,33 +292,34 @@ def engine_save(self: Any, items: Any, overwrite: Any = None) -> None:
     cls = type(items)
     if overwrite or not is_plain(cls):
         return ORIGINALS["engine_save"](self, items, overwrite)
-    tablename = cls.meta_.ddb_tablename(self.namespace)
-    key_names = list(cls.meta_.pk_dict(items, ddb_dump=True))
-    if any("__" in name for name in key_names):
+    plan = _plan(cls)
+    key_names = plan.key_names
+    if key_names is None:  # a composite key, or a name dynamo3 would treat as an operator
         return ORIGINALS["engine_save"](self, items, overwrite)
+    tablename = cls.meta_.ddb_tablename(self.namespace)
     state = items.__dict__
     state["__engine__"] = self  # flywheel's pre_save_: remember the engine, validate
-    for field in cls.meta_.fields.values():
+    for field in plan.validated:
         field.validate(items)
     dynamo = self.dynamo
-    data = {name: field.ddb_dump(getattr(items, name)) for name, field in cls.meta_.fields.items()}
-    keywords = {
-        "Expected": {name: {"ComparisonOperator": "NULL"} for name in key_names},
-        "ReturnConsumedCapacity": dynamo._default_capacity(None),
-    }
-    if len(keywords["Expected"]) > 1:
+    raw_encode = dynamo.dynamizer.raw_encode
+    item = {}  # dynamo3's encode_keys: every non-null value as {type: value}, in field order
+    for name, field in cls.meta_.fields.items():
+        value = field.ddb_dump(getattr(items, name))
+        if value is not None and not (isinstance(value, (set, frozenset)) and not value):
+            kind, encoded = raw_encode(value)
+            item[name] = {kind: encoded}
+    capacity = dynamo._default_capacity(None)
+    expected = {name: {"ComparisonOperator": "NULL"} for name in key_names}
+    if len(expected) > 1:
         keywords = {
-            "Expected": keywords["Expected"],
+            "Expected": expected,
             "ConditionalOperator": "AND",
-            "ReturnConsumedCapacity": keywords["ReturnConsumedCapacity"],
+            "ReturnConsumedCapacity": capacity,
         }
-    dynamo.call(
-        "put_item",
-        TableName=tablename,
-        Item=dynamo.dynamizer.encode_keys(data),
-        ReturnValues="NONE",
-        **keywords,
-    )
+    else:
+        keywords = {"Expected": expected, "ReturnConsumedCapacity": capacity}
+    dynamo.call("put_item", TableName=tablename, Item=item, ReturnValues="NONE", **keywords)
     state["_persisted"] = True  # flywheel's post_save_: persisted, clean, cache reset
     state["__dirty__"] = set()
     state["__incrs__"] = {}
