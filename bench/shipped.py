@@ -34,12 +34,7 @@ def vendor_tight(dest: Path) -> Path:
         copy = dest / name
         copy.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(source, copy)
-    version = f"{sys.version_info[0]}.{sys.version_info[1]}"
-    compiled = bytecode.compile_shipped(entries, "tight/", version, dest)
-    for name, staged in compiled.entries:
-        target = dest / name
-        target.parent.mkdir(parents=True, exist_ok=True)
-        staged.replace(target)
+    _compile_into(dest, entries, "tight/")
     return dest / "tight"
 
 
@@ -49,8 +44,14 @@ def compile_app(root: Path) -> int:
     own = (p.relative_to(root) for p in (root / "app").rglob("*.py"))
     names = ["app_index.py", *sorted(str(p) for p in own if "vendored" not in p.parts)]
     entries = [(name, root / name) for name in names]
+    return _compile_into(root, entries, "app/vendored/")
+
+
+def _compile_into(root: Path, entries: list[tuple[str, Path]], unchecked_prefix: str) -> int:
+    """Compile `entries` as `invoke artifact` does, by this interpreter, and place the `.pyc`
+    under `root`; returns how many."""
     version = f"{sys.version_info[0]}.{sys.version_info[1]}"
-    compiled = bytecode.compile_shipped(entries, "app/vendored/", version, root)
+    compiled = bytecode.compile_shipped(entries, unchecked_prefix, version, root)
     for name, staged in compiled.entries:
         target = root / name
         target.parent.mkdir(parents=True, exist_ok=True)
