@@ -49,6 +49,13 @@ def test_pyc_are_unchecked_hash_of_the_shipped_source(vendored_app: Path) -> Non
     assert built.pyc_note is None
 
 
+def unzipped_artifact(task: Path) -> Path:
+    """The app's artifact, built and unzipped into `task` as Lambda unzips it into /var/task."""
+    with zipfile.ZipFile(build_artifact(load_config()).path) as archive:
+        archive.extractall(task)
+    return task
+
+
 def archive_read(path: Path, name: str) -> bytes:
     with zipfile.ZipFile(path) as archive:
         return archive.read(name)
@@ -56,10 +63,7 @@ def archive_read(path: Path, name: str) -> bytes:
 
 @pytest.mark.slow
 def test_an_edited_app_source_runs_instead_of_its_shipped_pyc(vendored_app: Path, tmp_path) -> None:
-    built = build_artifact(load_config())
-    task = tmp_path / "var-task"
-    with zipfile.ZipFile(built.path) as archive:
-        archive.extractall(task)
+    task = unzipped_artifact(tmp_path / "var-task")
     assert (task / "app/functions/hello/__pycache__/handler.cpython-311.pyc").is_file()
     probe = (
         "import sys; sys.path[:0] = [sys.argv[1]]; import app.functions.hello.handler as h;"
@@ -78,10 +82,7 @@ def test_an_edited_app_source_runs_instead_of_its_shipped_pyc(vendored_app: Path
 
 @pytest.mark.slow
 def test_python_uses_the_shipped_pyc_without_the_source(vendored_app: Path, tmp_path) -> None:
-    built = build_artifact(load_config())
-    task = tmp_path / "var-task"
-    with zipfile.ZipFile(built.path) as archive:
-        archive.extractall(task)
+    task = unzipped_artifact(tmp_path / "var-task")
     module = task / "app/vendored/tight/providers/aws/lambda_app/app.py"
     module.write_text("raise SystemExit('the source ran, not the shipped .pyc')\n")
     done = subprocess.run(
