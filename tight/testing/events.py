@@ -117,7 +117,7 @@ def _rest_v1(r: Any, stage: str) -> dict[str, Any]:
         "domainPrefix": API_ID,
         "extendedRequestId": r.request_id[:16],
         "httpMethod": r.method,
-        "identity": _rest_identity(),
+        "identity": rest_identity(),
         "path": f"/{stage}{r.path}",
         "protocol": "HTTP/1.1",
         "requestId": r.request_id,
@@ -234,7 +234,11 @@ def _claims(subject: str) -> dict[str, Any]:
     }
 
 
-def _rest_identity() -> dict[str, Any]:
+def rest_identity(
+    source_ip: str = SOURCE_IP, user_agent: str | None = USER_AGENT
+) -> dict[str, Any]:
+    """`requestContext.identity` of a REST v1 event with no IAM or Cognito caller: what API
+    Gateway sends for a public method (also what `invoke serve` puts in its events)."""
     return {
         "accessKey": None,
         "accountId": None,
@@ -244,9 +248,9 @@ def _rest_identity() -> dict[str, Any]:
         "cognitoIdentityId": None,
         "cognitoIdentityPoolId": None,
         "principalOrgId": None,
-        "sourceIp": SOURCE_IP,
+        "sourceIp": source_ip,
         "user": None,
-        "userAgent": USER_AGENT,
+        "userAgent": user_agent,
         "userArn": None,
     }
 

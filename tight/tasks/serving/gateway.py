@@ -19,6 +19,7 @@ from typing import Any
 from urllib.parse import parse_qsl
 
 from tight.tasks.serving.routes import Match
+from tight.testing.events import rest_identity
 
 ACCOUNT_ID = "123456789012"  # a placeholder, as in AWS's sample events
 API_ID = "local"
@@ -108,20 +109,7 @@ def rest_v1_event(request: HttpRequest, match: Match, stage: str) -> dict[str, A
         "domainPrefix": host.split(".")[0].split(":")[0],
         "extendedRequestId": request.request_id[:16],
         "httpMethod": request.method,
-        "identity": {
-            "accessKey": None,
-            "accountId": None,
-            "caller": None,
-            "cognitoAuthenticationProvider": None,
-            "cognitoAuthenticationType": None,
-            "cognitoIdentityId": None,
-            "cognitoIdentityPoolId": None,
-            "principalOrgId": None,
-            "sourceIp": request.source_ip,
-            "user": None,
-            "userAgent": request.header("User-Agent"),
-            "userArn": None,
-        },
+        "identity": rest_identity(request.source_ip, request.header("User-Agent")),
         "path": f"/{stage}{request.path}",
         "protocol": request.protocol,
         "requestId": request.request_id,
