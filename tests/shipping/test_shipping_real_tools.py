@@ -151,19 +151,26 @@ def test_serverless_refuses_a_schema_error(
     assert "memorySise" in done.stdout + done.stderr
 
 
-@pytest.mark.parametrize("api", ["rest", "http"])
-def test_sam_validate_lint(sam: Path, vendored_app: Path, tmp_path: Path, api: str) -> None:
-    use_api(vendored_app, api)
-    path, _ = generate(load_config(), "sam")
-    done = subprocess.run(
-        [str(sam), "validate", "--lint", "--template-file", str(path)],
-        cwd=vendored_app,
-        env=real_tools.tool_env(tmp_path / "home"),
+def sam_validate_lint(
+    sam: Path, template: Path, app: Path, home: Path
+) -> subprocess.CompletedProcess[str]:
+    """`sam validate --lint` on `template`, run from the app with the tools' own HOME."""
+    return subprocess.run(
+        [str(sam), "validate", "--lint", "--template-file", str(template)],
+        cwd=app,
+        env=real_tools.tool_env(home),
         capture_output=True,
         text=True,
         timeout=300,
         check=False,
     )
+
+
+@pytest.mark.parametrize("api", ["rest", "http"])
+def test_sam_validate_lint(sam: Path, vendored_app: Path, tmp_path: Path, api: str) -> None:
+    use_api(vendored_app, api)
+    path, _ = generate(load_config(), "sam")
+    done = sam_validate_lint(sam, path, vendored_app, tmp_path / "home")
     output = done.stdout + done.stderr
     print(f"\n$ sam validate --lint   (api: {api})\n{output}")
     assert done.returncode == 0, output
@@ -259,14 +266,6 @@ def test_sam_validate_lint_catches_what_cfn_lint_catches(
     """`--lint` really lints: a runtime Lambda retired fails the same command."""
     path, _ = generate(load_config(), "sam")
     path.write_text(path.read_text().replace("Runtime: python3.11", "Runtime: python2.7"))
-    done = subprocess.run(
-        [str(sam), "validate", "--lint", "--template-file", str(path)],
-        cwd=vendored_app,
-        env=real_tools.tool_env(tmp_path / "home"),
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
+    done = sam_validate_lint(sam, path, vendored_app, tmp_path / "home")
     assert done.returncode != 0
     assert "python2.7" in done.stdout + done.stderr
