@@ -67,6 +67,17 @@ def test_artifact_zip_gets_normal_permissions(vendored_app: Path) -> None:
     assert stat.S_IMODE(built.path.stat().st_mode) == 0o644
 
 
+def git_status(folder: Path) -> str:
+    """Every file git sees as changed or new in `folder`, ignored ones left out."""
+    return subprocess.run(
+        ["git", "status", "--porcelain", "--untracked-files=all"],
+        cwd=folder,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+
+
 def test_killed_run_leftovers_are_ignored_by_git(app: Path) -> None:
     leftovers = [
         f"app/{TEMP_PREFIX}vendor-abc123/target/pkg.py",
@@ -79,21 +90,9 @@ def test_killed_run_leftovers_are_ignored_by_git(app: Path) -> None:
         f"tests/functions/integration/x/placebos/{TEMP_PREFIX}test_get.recording-1/a.json",
     ]
     subprocess.run(["git", "init", "-q"], cwd=app, check=True)
-    clean = subprocess.run(
-        ["git", "status", "--porcelain", "--untracked-files=all"],
-        cwd=app,
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
+    clean = git_status(app)
     for name in leftovers:
         (app / name).parent.mkdir(parents=True, exist_ok=True)
         (app / name).write_text("left by a killed run\n")
-    after = subprocess.run(
-        ["git", "status", "--porcelain", "--untracked-files=all"],
-        cwd=app,
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
+    after = git_status(app)
     assert after == clean
